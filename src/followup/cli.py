@@ -1,0 +1,396 @@
+"""The ``followup`` command line: parses arguments, calls the library, prints.
+
+Exit codes (design.md): 0 all good; 1 a note fails the guardrails; 2 bad input or usage;
+3 the model service failed. Heavy modules are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .drafting import Draft, DraftFailure
+    from .facts import Facts
+
+EXIT_OK, EXIT_FAILED_GUARDRAILS, EXIT_BAD_INPUT, EXIT_MODEL_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    name="followup",
+    help="Personal, professional thank-you notes after an interview: one per interviewer, checked by guardrails.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"followup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Print the version and exit.")] = None,
+) -> None:
+    """Write the facts of your interview in a YAML file (followup init), then run followup write FACTS."""
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    for line in message.splitlines():
+        print(f"followup: {line}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _load_facts(path: Path, tone: str | None = None) -> Facts:
+    from .facts import FactsError, load_facts
+
+    try:
+        facts = load_facts(path)
+    except FactsError as error:
+        _fail(str(error))
+    for notice in facts.notices():
+        print(f"followup: note: {notice}", file=sys.stderr)
+    return facts.model_copy(update={"tone": tone}) if tone else facts
+
+
+def _load_policy(path: Path | None):  # type: ignore[no-untyped-def]
+    from .guardrails.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        _fail(str(error))
+
+
+def _open_history():  # type: ignore[no-untyped-def]
+    from .history import History, HistoryError
+
+    try:
+        return History()
+    except HistoryError as error:
+        _fail(str(error))
+
+
+ToOption = Annotated[Optional[list[str]], typer.Option("--to", help="Only this interviewer (repeat for more); case-insensitive.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
+PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
+
+
+# --- write ----------------------------------------------------------------------------
+
+
+@app.command()
+def write(
+    facts_file: Annotated[Path, typer.Argument(metavar="FACTS", help="The facts file (YAML or JSON).")],
+    to: ToOption = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="'offline', or a model name at the OpenAI-compatible endpoint (default: FOLLOWUP_MODEL, else offline when no endpoint is set).")] = None,
+    tone: Annotated[Optional[str], typer.Option("--tone", help="warm, formal or concise (overrides the facts file).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Also write one .md (and .eml where an email is known) per interviewer into this folder.")] = None,
+    json_output: JsonOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the prompts and call no model.")] = False,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", min=1, max=10, help="Model calls per note, repairs included.")] = 3,
+    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    policy_file: PolicyOption = None,
+) -> None:
+    """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
+    from .facts import FactsError, select_interviewers
+
+    if tone is not None and tone not in ("warm", "formal", "concise"):
+        _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
+    facts = _load_facts(facts_file, tone)
+    try:
+        interviewers = select_interviewers(facts, to)
+    except FactsError as error:
+        _fail(str(error))
+    policy = _load_policy(policy_file)
+    if dry_run:
+        _print_prompts(facts, interviewers, policy)
+        return
+
+    from .models import ModelConfigError, open_model, settings_from_env
+
+    try:
+        settings = settings_from_env(model, timeout)
+    except ModelConfigError as error:
+        _fail(str(error))
+    if settings.used_default:
+        print("followup: drafting offline; for a language model set OPENAI_API_KEY (or OPENAI_BASE_URL) "
+              "and optionally FOLLOWUP_MODEL", file=sys.stderr)
+    history = _open_history()
+    chosen_model = open_model(settings)
+    run_id = history.start_run(facts, str(facts_file), chosen_model.name)
+    drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, max_attempts, history, run_id,
+                                          live=not json_output)
+    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out)
+
+
+def _draft_with_status(facts, interviewers, model, policy, max_attempts, history, run_id, *, live):  # type: ignore[no-untyped-def]
+    """Draft concurrently, saving each draft the moment it is done; a live status table on a terminal."""
+    from .drafting import draft_all
+
+    def save(draft: Draft) -> None:
+        history.save_draft(run_id, draft)
+
+    console = _stderr_console()
+    if not (live and console.is_terminal):
+        try:
+            result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts, on_draft=save)
+        except KeyboardInterrupt:
+            _interrupted(run_id)
+    else:
+        from rich.live import Live
+        from rich.table import Table
+
+        states = {p.name: "waiting" for p in interviewers}
+
+        def table() -> Table:
+            grid = Table.grid(padding=(0, 2))
+            for name, state in states.items():
+                grid.add_row(name, state)
+            return grid
+
+        with Live(table(), console=console, transient=True, refresh_per_second=8) as screen:
+            def on_status(name: str, state: str) -> None:
+                states[name] = state
+                screen.update(table())
+
+            try:
+                result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts,
+                                   on_status=on_status, on_draft=save)
+            except KeyboardInterrupt:
+                _interrupted(run_id)
+    for draft in result.drafts:  # panel checks may have added violations after the first save
+        history.save_draft(run_id, draft)
+    return result.drafts, result.failures
+
+
+def _interrupted(run_id: str) -> NoReturn:
+    _fail(f"interrupted; the drafts finished so far are saved: followup show {run_id}", EXIT_INTERRUPTED)
+
+
+def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[DraftFailure], *,
+            json_output: bool, out: Path | None) -> None:
+    """Print (and optionally write) the drafts, then exit with the code design.md gives."""
+    from . import output
+
+    if out is not None and drafts:
+        try:
+            paths = output.write_files(out, facts, drafts)
+        except OSError as error:
+            _fail(f"{out}: cannot write the drafts ({error.strerror or error}); they are saved in history: "
+                  f"followup show {run_id}")
+        for path in paths:
+            print(f"followup: wrote {path}", file=sys.stderr)
+    if json_output:
+        print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
+    else:
+        deadline = output.deadline_line(facts)
+        console = _stdout_console()
+        if console.is_terminal:
+            output.print_drafts(console, drafts, failures, deadline)
+        else:
+            sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
+        print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
+    for failure in failures:
+        print(f"followup: {failure.to}: {failure.error}", file=sys.stderr)
+    if failures:
+        raise typer.Exit(EXIT_MODEL_FAILURE)
+    if not all(d.passed for d in drafts):
+        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
+def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-untyped-def]
+    from .prompts import draft_messages
+
+    for person in interviewers:
+        print(f"=== Prompt for {person.name}")
+        for message in draft_messages(facts, person, policy.note_limits):
+            print(f"--- {message['role']}\n{message['content']}\n")
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A note as text (first line 'Subject: ...'), or - for standard input.")],
+    facts_file: Annotated[Optional[Path], typer.Option("--facts", help="The facts file, for the rules that need facts.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Which interviewer of the facts the note is for.")] = None,
+    json_output: JsonOption = False,
+    policy_file: PolicyOption = None,
+) -> None:
+    """Run the guardrails on any note, such as one you wrote yourself."""
+    from .facts import FactsError, find_interviewer
+    from .guardrails import check_note
+    from .notes import parse_note_text
+
+    text = _read_note(note_file)
+    facts = interviewer = None
+    if facts_file is not None:
+        facts = _load_facts(facts_file)
+        if to is None and len(facts.interviewers) > 1:
+            names = ", ".join(p.name for p in facts.interviewers)
+            _fail(f"--to: say which interviewer the note is for: {names}")
+        try:
+            interviewer = find_interviewer(facts, to) if to else facts.interviewers[0]
+        except FactsError as error:
+            _fail(str(error))
+    elif to is not None:
+        _fail("--to needs --facts: the facts file that names the interviewer")
+    note = parse_note_text(text)
+    result = check_note(note, facts, interviewer, policy=_load_policy(policy_file))
+    if json_output:
+        from .output import to_json
+
+        print(to_json({"passed": result.passed, "violations": [v.model_dump(mode="json") for v in result.violations]}))
+    else:
+        from .output import print_check
+
+        print_check(_stdout_console(), note, result)
+    if not result.passed:
+        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
+MAX_NOTE_BYTES = 200_000
+
+
+def _read_note(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)
+        name = "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            _fail(f"{source}: {'is a directory' if path.is_dir() else 'no such file'}")
+        if path.stat().st_size > MAX_NOTE_BYTES:
+            _fail(f"{source}: {path.stat().st_size:,} bytes is too long for a note (limit {MAX_NOTE_BYTES:,})")
+        data = path.read_bytes()
+        name = source
+    if len(data) > MAX_NOTE_BYTES:
+        _fail(f"{name}: too long for a note (limit {MAX_NOTE_BYTES:,} bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(f"{name}: not UTF-8 text")
+    if not text.strip():
+        _fail(f"{name}: the note is empty")
+    return text
+
+
+# --- history and show -------------------------------------------------------------------
+
+
+@app.command("history")
+def history_command(json_output: JsonOption = False) -> None:
+    """List past runs, newest first, with their drafts."""
+    from . import output
+
+    store = _open_history()
+    runs = store.runs()
+    listing = [(run, store.drafts(run.id)) for run in runs]
+    if json_output:
+        print(output.to_json([output.run_payload(run, drafts) for run, drafts in listing]))
+    elif not runs:
+        print("no runs yet: run 'followup write FACTS' first")
+    else:
+        sys.stdout.write(output.history_text(listing))
+
+
+@app.command()
+def show(
+    run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
+    to: Annotated[Optional[str], typer.Option("--to", help="Only this interviewer's draft.")] = None,
+    version: Annotated[Optional[int], typer.Option("--version", min=1, help="This version (default: the latest).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show the drafts of a past run."""
+    from . import output
+    from .history import HistoryError
+
+    store = _open_history()
+    try:
+        run_id = store.resolve_run(run)
+    except HistoryError as error:
+        _fail(str(error))
+    facts = store.run_facts(run_id)
+    rows = store.drafts(run_id)
+    if to is not None:
+        rows = [r for r in rows if r["interviewer"].casefold() == to.strip().casefold()]
+        if not rows:
+            _fail(f"--to: run {run_id} has no draft for {to!r}")
+    if version is not None:
+        rows = [r for r in rows if r["version"] == version]
+        if not rows:
+            _fail(f"--version: run {run_id} has no version {version}")
+    else:
+        latest: dict[str, dict] = {}
+        for row in rows:
+            latest[row["interviewer"]] = row
+        rows = list(latest.values())
+    drafts = [output.draft_from_row(row) for row in rows]
+    if json_output:
+        print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
+    else:
+        sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts)))
+
+
+# --- init and schema --------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the example facts file.")] = Path("interview.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a commented example facts file to fill in."""
+    from .resources import data_dir
+
+    if path.exists() and not force:
+        _fail(f"{path}: already exists; choose another path or pass --force")
+    example = data_dir("examples") / "interview.yaml"
+    try:
+        path.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    except OSError as error:
+        _fail(f"{path}: cannot write ({error.strerror})")
+    print(f"wrote {path}: fill in your interview, then run: followup write {path}", file=sys.stderr)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the facts file (for editors that validate YAML or JSON)."""
+    import json
+
+    from .facts import facts_json_schema
+
+    print(json.dumps(facts_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

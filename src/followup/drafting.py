@@ -1,0 +1,169 @@
+"""Drafting: one note per interviewer, each through the guardrails, re-asked until it passes.
+
+The content loop (re-ask the model with the violations) lives here; the transport retries
+(rate limits, timeouts) live with the model client. Interviewers are drafted concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from pydantic import BaseModel, Field
+
+from . import prompts
+from .facts import Facts, Interviewer
+from .guardrails import Policy, Violation, check_note, check_panel, errors_in, passes
+from .guardrails.autofix import autofix
+from .models import DraftRequest, Model, ModelServiceError
+from .notes import Note
+
+DEFAULT_MAX_ATTEMPTS = 3
+MAX_PARALLEL = 8
+
+StatusCallback = Callable[[str, str], None]  # (interviewer name, status text)
+
+
+class Attempt(BaseModel):
+    """One call to the model and what the guardrails made of its answer."""
+
+    number: int
+    purpose: str
+    messages: list[dict[str, str]]
+    raw_response: str
+    subject: str
+    body: str
+    violations: list[Violation]
+    fixed: bool = False
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    started_at: datetime
+    finished_at: datetime
+
+
+class Draft(BaseModel):
+    """A finished draft, as ``--json`` shows it; ``history`` carries its attempts."""
+
+    to: str
+    email: str | None = None
+    version: int = 1
+    subject: str
+    body: str
+    passed: bool
+    attempts: int
+    violations: list[Violation]
+    model: str
+    parent_version: int | None = Field(None, exclude=True)
+    tweaks: list[str] = Field(default_factory=list, exclude=True)
+    history: list[Attempt] = Field(default_factory=list, exclude=True)
+
+    @property
+    def note(self) -> Note:
+        return Note(subject=self.subject, body=self.body)
+
+
+class DraftFailure(BaseModel):
+    to: str
+    error: str
+
+
+class DraftingResult(BaseModel):
+    drafts: list[Draft]
+    failures: list[DraftFailure]
+
+
+def draft_note(
+    facts: Facts,
+    interviewer: Interviewer,
+    model: Model,
+    policy: Policy,
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    previous: Note | None = None,
+    tweaks: list[str] | None = None,
+    on_status: StatusCallback | None = None,
+) -> Draft:
+    """Ask ``model`` for one interviewer's note (or a tweaked version of ``previous``) until it passes."""
+    status = on_status or (lambda name, text: None)
+    limits = policy.note_limits
+    if previous is not None and tweaks:
+        purpose = "tweak"
+        messages = prompts.tweak_messages(facts, interviewer, limits, previous, tweaks)
+    else:
+        purpose = "draft"
+        messages = prompts.draft_messages(facts, interviewer, limits)
+    history: list[Attempt] = []
+    for number in range(1, max_attempts + 1):
+        status(interviewer.name, "drafting" if number == 1 else f"repairing (attempt {number}/{max_attempts})")
+        started = datetime.now(timezone.utc)
+        reply = model.complete(
+            DraftRequest(facts, interviewer, messages, purpose, previous=previous, tweaks=list(tweaks or []),
+                         violations=history[-1].violations if history else [])
+        )
+        note, fixed = autofix(reply.note)
+        violations = check_note(note, facts, interviewer, policy=policy).violations
+        history.append(Attempt(
+            number=number, purpose=purpose, messages=messages, raw_response=reply.raw, subject=note.subject,
+            body=note.body, violations=violations, fixed=fixed, prompt_tokens=reply.prompt_tokens,
+            completion_tokens=reply.completion_tokens, started_at=started, finished_at=datetime.now(timezone.utc),
+        ))
+        if passes(violations):
+            break
+        # Re-ask with a fresh, bounded prompt: the original request, this draft, what it broke.
+        purpose = "repair"
+        messages = prompts.repair_messages(facts, interviewer, limits, note, errors_in(violations))
+    last = history[-1]
+    status(interviewer.name, "passed" if passes(last.violations) else "failed guardrails")
+    return Draft(
+        to=interviewer.name, email=interviewer.email, subject=last.subject, body=last.body,
+        passed=passes(last.violations), attempts=len(history), violations=last.violations, model=model.name,
+        tweaks=list(tweaks or []), history=history,
+    )
+
+
+def draft_all(
+    facts: Facts,
+    interviewers: list[Interviewer],
+    model: Model,
+    policy: Policy,
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    on_status: StatusCallback | None = None,
+    on_draft: Callable[[Draft], None] | None = None,
+) -> DraftingResult:
+    """Draft every interviewer's note concurrently; ``on_draft`` sees each as soon as it is done.
+
+    A model failure for one interviewer does not stop the others: it is reported in
+    ``failures`` and the drafts that finished are kept.
+    """
+    status = on_status or (lambda name, text: None)
+
+    def one(person: Interviewer) -> Draft | DraftFailure:
+        try:
+            draft = draft_note(facts, person, model, policy, max_attempts=max_attempts, on_status=status)
+        except ModelServiceError as error:
+            status(person.name, "model error")
+            return DraftFailure(to=person.name, error=str(error))
+        if on_draft:
+            on_draft(draft)
+        return draft
+
+    workers = max(1, min(MAX_PARALLEL, len(interviewers)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="draft") as pool:
+        outcomes = list(pool.map(one, interviewers))
+    drafts = [o for o in outcomes if isinstance(o, Draft)]
+    failures = [o for o in outcomes if isinstance(o, DraftFailure)]
+    apply_panel_checks(drafts, policy)
+    return DraftingResult(drafts=drafts, failures=failures)
+
+
+def apply_panel_checks(drafts: list[Draft], policy: Policy) -> None:
+    """Flag notes of one panel that are near copies of each other (after each was drafted)."""
+    if len(drafts) < 2:
+        return
+    found = check_panel({d.to: d.note for d in drafts}, policy=policy)
+    for draft in drafts:
+        if found[draft.to]:
+            draft.violations = draft.violations + found[draft.to]
+            draft.passed = passes(draft.violations)

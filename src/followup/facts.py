@@ -1,0 +1,325 @@
+"""The facts file: what happened in the interview, as the user wrote it down.
+
+Loaded from YAML or JSON into pydantic models. Every problem becomes one line that names
+the file, the YAML line where known, and the field path, e.g.
+``interview.yaml:14: interviewers[1].name: field required``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+MAX_FACTS_BYTES = 1_000_000
+SEND_WITHIN = timedelta(hours=24)
+
+Tone = Literal["warm", "formal", "concise"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+
+class Candidate(_Strict):
+    name: str = Field(min_length=1, description="Your full name, used in the sign-off.")
+    email: str | None = Field(None, description="Your email: signature and the .eml From header.")
+    phone: str | None = Field(None, description="Your phone number, for the signature.")
+    strengths: list[str] = Field(default_factory=list, description="What to reiterate about yourself.")
+
+
+class Interview(_Strict):
+    ended_at: datetime | None = Field(
+        None, description="When the interview ended (ISO 8601 with a time zone); drives the send-by deadline."
+    )
+    format: Literal["onsite", "video", "phone"] | None = None
+    highlights: list[str] = Field(default_factory=list, description="Things true of the whole interview day.")
+
+    _assumed_local_time: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _attach_local_time_zone(self) -> Interview:
+        # A time without a zone is read as the user's local time: that is what a person
+        # writing "2026-11-25 16:30" means. The CLI says so on stderr.
+        if self.ended_at is not None and self.ended_at.tzinfo is None:
+            self.ended_at = self.ended_at.astimezone()
+            self._assumed_local_time = True
+        return self
+
+
+class Interviewer(_Strict):
+    name: str = Field(min_length=1, description="Unique within the file.")
+    title: str | None = None
+    email: str | None = Field(None, description="Used as the .eml To header.")
+    topics: list[str] = Field(default_factory=list, description="What you discussed with this person.")
+    shared_interests: list[str] = Field(default_factory=list, description="Professional common ground.")
+    clarify: list[str] = Field(default_factory=list, description="What you want to add or elaborate on.")
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+class Facts(_Strict):
+    candidate: Candidate
+    company: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    interview: Interview = Field(default_factory=Interview)
+    tone: Tone = "warm"
+    interviewers: list[Interviewer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_interviewer_names(self) -> Facts:
+        seen: set[str] = set()
+        for person in self.interviewers:
+            key = person.name.casefold()
+            if key in seen:
+                raise ValueError(f"duplicate interviewer name {person.name!r}: names must be unique")
+            seen.add(key)
+        return self
+
+    @property
+    def send_by(self) -> datetime | None:
+        """The end of the 24 hours in which a thank-you note should go out."""
+        ended = self.interview.ended_at
+        return ended + SEND_WITHIN if ended else None
+
+    def notices(self) -> list[str]:
+        """Assumptions made while loading that the user should hear about."""
+        if self.interview._assumed_local_time and self.interview.ended_at:
+            zone = self.interview.ended_at.strftime("%z")
+            return [f"interview.ended_at has no time zone; assuming local time (UTC{zone[:3]}:{zone[3:]})"]
+        return []
+
+    def fingerprint(self) -> str:
+        """A stable hash of the facts, stored with each run."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class FactsError(Exception):
+    """The facts file cannot be used. ``lines`` holds one message per problem."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def load_facts(path: str | Path) -> Facts:
+    """Read and validate a facts file (YAML, or JSON by its .json suffix)."""
+    path = Path(path)
+    text = _read_text(path)
+    if path.suffix.lower() == ".json":
+        data, lines = _parse_json(text, path), None
+    else:
+        data, lines = _parse_yaml(text, path)
+    if not isinstance(data, dict):
+        raise FactsError([f"{path}: expected a mapping of fields (candidate, company, role, interviewers), got {_kind(data)}"])
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as error:
+        raise FactsError([_describe(path, e, lines) for e in error.errors()]) from None
+
+
+def parse_facts_text(text: str, name: str = "<facts>") -> Facts:
+    """Validate facts given as YAML text (used by tests and the eval runner)."""
+    data, lines = _parse_yaml(text, Path(name))
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as error:
+        raise FactsError([_describe(Path(name), e, lines) for e in error.errors()]) from None
+
+
+def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interviewer]:
+    """The interviewers named (case-insensitively), or all of them when none are named."""
+    if not names:
+        return list(facts.interviewers)
+    by_key = {person.name.casefold(): person for person in facts.interviewers}
+    chosen: list[Interviewer] = []
+    for name in names:
+        person = by_key.get(name.strip().casefold())
+        if person is None:
+            valid = ", ".join(p.name for p in facts.interviewers)
+            raise FactsError([f"--to: no interviewer named {name!r}; choose from: {valid}"])
+        if person not in chosen:
+            chosen.append(person)
+    return chosen
+
+
+def find_interviewer(facts: Facts, name: str) -> Interviewer:
+    return select_interviewers(facts, [name])[0]
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    if not path.exists():
+        raise FactsError([f"{path}: no such file"])
+    if path.is_dir():
+        raise FactsError([f"{path}: is a directory, expected a facts file (YAML or JSON)"])
+    size = path.stat().st_size
+    if size > MAX_FACTS_BYTES:
+        raise FactsError([f"{path}: file is {size:,} bytes; the limit for a facts file is {MAX_FACTS_BYTES:,} bytes"])
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise FactsError([f"{path}: file is empty; run 'followup init' for an example"])
+    if b"\x00" in raw:
+        raise FactsError([f"{path}: binary file, expected YAML or JSON text"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FactsError([f"{path}: not UTF-8 text (bad byte at offset {error.start})"]) from None
+
+
+def _parse_json(text: str, path: Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FactsError([f"{path}:{error.lineno}: invalid JSON: {error.msg}"]) from None
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[Any, _LineIndex]:
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        index = _LineIndex(root)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        problem = error.problem or error.context or "cannot parse"
+        raise FactsError([f"{path}{line}: invalid YAML: {problem}"]) from None
+    except yaml.YAMLError as error:
+        raise FactsError([f"{path}: invalid YAML: {error}"]) from None
+    except RecursionError:
+        raise FactsError([f"{path}: YAML is nested too deeply"]) from None
+    except _AliasFound as error:
+        raise FactsError([f"{path}:{error.line}: YAML anchors and aliases are not allowed in a facts file"]) from None
+    except _DuplicateKey as error:
+        raise FactsError([f"{path}:{error.line}: duplicate key {error.key!r}"]) from None
+    return data, index
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+class _LineIndex:
+    """Maps a field path (as pydantic reports it) to the line in the YAML source."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        # Aliases would let a tiny file expand into a huge document ("billion laughs"),
+        # and a facts file has no use for them; refuse them while indexing.
+        self._check(root, set())
+
+    def _check(self, node: Any, seen: set[int]) -> None:
+        import yaml
+
+        if node is None:
+            return
+        if id(node) in seen:
+            raise _AliasFound(node.start_mark.line + 1)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if key.value in keys:
+                    raise _DuplicateKey(str(key.value), key.start_mark.line + 1)
+                keys.add(key.value)
+                self._check(value, seen)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self._check(item, seen)
+
+    def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        import yaml
+
+        node, line = self.root, None
+        for part in loc:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if k.value == part), None)
+                if match is None:
+                    return line
+                line = match[0].start_mark.line + 1
+                node = match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                return line
+        if node is not None and not isinstance(node, yaml.MappingNode):
+            return node.start_mark.line + 1
+        return line
+
+
+def _describe(path: Path, error: dict[str, Any], lines: _LineIndex | None) -> str:
+    loc = tuple(error["loc"])
+    field = _format_loc(loc)
+    where = f"{path}"
+    line = lines.line_of(loc) if lines else None
+    if line:
+        where += f":{line}"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}" + _did_you_mean(loc)
+        field = _format_loc(loc[:-1])
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind == "value_error":
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    elif kind == "too_short" and loc == ("interviewers",):
+        message = "list at least one interviewer"
+    else:
+        message = error["msg"][0].lower() + error["msg"][1:]
+        if "input" in error and kind not in ("too_short",) and not isinstance(error["input"], (dict, list)):
+            message += f" (got {error['input']!r})"
+    return f"{where}: {field}: {message}" if field else f"{where}: {message}"
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    model: Any = Facts
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = getattr(annotation, "__args__", (annotation,))[0]
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    allowed = ", ".join(model.model_fields)
+    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {allowed}"
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the facts file, for editors that validate YAML/JSON."""
+    schema = Facts.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "followup interview facts"
+    return schema

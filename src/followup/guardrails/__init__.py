@@ -1,0 +1,22 @@
+"""Guardrails: rules that every note must pass, with the policy kept as data in ``guardrails/``.
+
+``check_note`` runs every enabled rule on one note and returns its violations, errors first.
+A rule is a small function registered in :mod:`followup.guardrails.rules`; what it looks for
+(phrase lists, thresholds, severity, on/off) comes from the policy file.
+"""
+
+from __future__ import annotations
+
+from .engine import CheckContext, Violation, check_note, check_panel, errors_in, passes
+from .policy import Policy, load_policy
+
+__all__ = [
+    "CheckContext",
+    "Policy",
+    "Violation",
+    "check_note",
+    "check_panel",
+    "errors_in",
+    "load_policy",
+    "passes",
+]

@@ -1,0 +1,177 @@
+"""The guardrail engine: runs the policy's rules over a note and collects violations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
+
+from pydantic import BaseModel, Field
+
+from ..facts import Facts, Interviewer
+from ..notes import Note, count_words
+from . import text
+
+if TYPE_CHECKING:
+    from .policy import Limits, Policy, RulePolicy
+
+Category = Literal["professionalism", "positivity", "specificity", "grounding", "structure", "timeliness"]
+Severity = Literal["error", "warning"]
+
+
+class Violation(BaseModel):
+    rule: str
+    category: Category
+    severity: Severity
+    message: str
+    excerpt: str = ""
+    # Where the excerpt sits: in the subject or the body, as a character span.
+    field: Literal["subject", "body"] = Field("body", exclude=True)
+    start: int = Field(0, exclude=True)
+    end: int = Field(0, exclude=True)
+
+
+@dataclass
+class CheckContext:
+    """One note under check, with what the rules need to know about it, computed once."""
+
+    note: Note
+    facts: Facts | None = None
+    interviewer: Interviewer | None = None
+    now: datetime | None = None
+    policy: Policy = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.policy is None:
+            from .policy import load_policy
+
+            self.policy = load_policy()
+
+    @cached_property
+    def facts_text(self) -> str:
+        """All the facts as lower-case text, to tell a phrase the facts use from one the note brings in."""
+        return self.facts.model_dump_json().lower() if self.facts else ""
+
+    @cached_property
+    def lines(self) -> list[text.Line]:
+        return text.lines_of(self.note.body)
+
+    @cached_property
+    def greeting(self) -> text.Line | None:
+        return text.find_greeting(self.lines)
+
+    @cached_property
+    def signoff_start(self) -> int:
+        """Offset where the closing block (sign-off and signature) begins; the body before it is the message."""
+        return text.signoff_offset(self.lines, self.note.body)
+
+    @cached_property
+    def message_tokens(self) -> list[text.Token]:
+        """Word tokens of the message part: after the greeting, before the sign-off."""
+        start = self.greeting.end if self.greeting else 0
+        return [t for t in text.tokens(self.note.body) if start <= t.start < self.signoff_start]
+
+    @cached_property
+    def word_count(self) -> int:
+        return count_words(self.note.body)
+
+    @cached_property
+    def fact_vocabulary(self) -> text.Vocabulary:
+        assert self.facts is not None
+        return text.Vocabulary.of_facts(self.facts)
+
+
+RuleFunction = Callable[[CheckContext, "RulePolicy"], Iterable[Violation]]
+PanelFunction = Callable[[dict[str, Note], "RulePolicy", "Limits"], dict[str, list[Violation]]]
+
+
+@dataclass
+class RuleSpec:
+    function: RuleFunction
+    needs_facts: bool = False
+
+
+REGISTRY: dict[str, RuleSpec] = {}
+PANEL_REGISTRY: dict[str, PanelFunction] = {}
+
+
+def rule(name: str, *, needs_facts: bool = False) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a note check under ``name``; the policy refers to it as ``check: name``."""
+
+    def register(function: RuleFunction) -> RuleFunction:
+        REGISTRY[name] = RuleSpec(function, needs_facts)
+        return function
+
+    return register
+
+
+def panel_rule(name: str) -> Callable[[PanelFunction], PanelFunction]:
+    """Register a check that compares the notes of one panel with each other."""
+
+    def register(function: PanelFunction) -> PanelFunction:
+        PANEL_REGISTRY[name] = function
+        return function
+
+    return register
+
+
+@dataclass
+class CheckResult:
+    violations: list[Violation]
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return passes(self.violations)
+
+
+def check_note(
+    note: Note,
+    facts: Facts | None = None,
+    interviewer: Interviewer | None = None,
+    *,
+    policy: Policy | None = None,
+    now: datetime | None = None,
+) -> CheckResult:
+    """Run every enabled rule on ``note``. Rules that need facts are skipped (and named) without them."""
+    from . import rules  # noqa: F401  (registers the check functions)
+    from .policy import load_policy
+
+    policy = policy or load_policy()
+    context = CheckContext(note, facts, interviewer if facts else None, now, policy)
+    found: list[Violation] = []
+    skipped: list[str] = []
+    for rule_policy in policy.rules:
+        spec = REGISTRY.get(rule_policy.check)
+        if spec is None:
+            continue  # a panel rule: see check_panel
+        if spec.needs_facts and (facts is None or interviewer is None):
+            skipped.append(rule_policy.id)
+            continue
+        found.extend(spec.function(context, rule_policy))
+    found.sort(key=lambda v: (v.severity != "error", v.field != "subject", v.start))
+    return CheckResult(found, skipped)
+
+
+def check_panel(notes: dict[str, Note], *, policy: Policy | None = None) -> dict[str, list[Violation]]:
+    """Rules across one panel's notes (near copies), keyed by interviewer name."""
+    from . import rules  # noqa: F401
+    from .policy import load_policy
+
+    policy = policy or load_policy()
+    found: dict[str, list[Violation]] = {name: [] for name in notes}
+    for rule_policy in policy.rules:
+        function = PANEL_REGISTRY.get(rule_policy.check)
+        if function is not None:
+            for name, violations in function(notes, rule_policy, policy.limits).items():
+                found[name].extend(violations)
+    return found
+
+
+def errors_in(violations: Iterable[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity == "error"]
+
+
+def passes(violations: Iterable[Violation]) -> bool:
+    return not errors_in(violations)

@@ -1,0 +1,204 @@
+"""Text helpers shared by the rules: lines, tokens, a light stemmer and fact matching."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..facts import Facts, Interviewer
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*[A-Za-z0-9%]|[A-Za-z0-9%]")
+_GREETING_START = re.compile(
+    r"^(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof)\b",
+    re.I,
+)
+_SIGNOFF = re.compile(
+    r"^(best|best regards|kind regards|warm regards|warmest regards|warmly|regards|sincerely|yours|respectfully|"
+    r"thanks|thank you|many thanks|thanks again|thank you again|all the best|cheers|cordially|with gratitude|"
+    r"gratefully|with appreciation|take care|love|hugs|xoxo|talk soon|until then)\b[^.!?]{0,40}[,!.]?$",
+    re.I,
+)
+
+# Words that carry no topic on their own; a cited fact must share more than these.
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being both but by
+    can could did do does doing for from had has have having he her here hers him his how i if in into is it its
+    me more most my no nor not of off on once only or other our ours out over own same she should so some such
+    than that the their them then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours really just like get got
+    team teams work working role company interview conversation discussion talk talked chat today yesterday time
+    thing things way lot new great good well much many one two""".split()
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def lines_of(body: str) -> list[Line]:
+    found, offset = [], 0
+    for raw in body.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            found.append(Line(stripped, offset + lead, offset + lead + len(stripped)))
+        offset += len(raw)
+    return found
+
+
+def tokens(body: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(body)]
+
+
+def find_greeting(lines: list[Line]) -> Line | None:
+    """The salutation line, if the note opens with one."""
+    if not lines:
+        return None
+    first = lines[0]
+    words = first.text.split()
+    if _GREETING_START.match(first.text):
+        return first
+    # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too.
+    if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!")):
+        return first
+    return None
+
+
+def signoff_offset(lines: list[Line], body: str) -> int:
+    """Where the closing block starts (the sign-off line among the last lines), or the end of the body."""
+    for line in reversed(lines[-5:]):
+        if _SIGNOFF.match(line.text) and len(line.text.split()) <= 6:
+            return line.start
+    return len(body)
+
+
+def signoff_line(lines: list[Line]) -> Line | None:
+    for line in reversed(lines[-5:]):
+        if _SIGNOFF.match(line.text) and len(line.text.split()) <= 6:
+            return line
+    return None
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: enough to match 'autoscaling' with 'autoscale'."""
+    word = word.lower().strip("'’")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    for suffix in ("ational", "ization", "isation", "fulness", "ousness", "iveness", "ements", "ement",
+                   "ments", "ment", "ings", "ing", "ations", "ation", "ions", "ion", "ies", "ied", "ers", "er",
+                   "edly", "ed", "ly", "es", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> list[str]:
+    return [stem(t.lower) for t in tokens(text) if t.lower not in STOPWORDS and len(t.text) > 1]
+
+
+@dataclass(frozen=True)
+class Citation:
+    fact: str
+    start: int
+    end: int
+
+
+def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], window: int = 30) -> Citation | None:
+    """Where the note refers to ``fact``, allowing paraphrase, inflection and another word order.
+
+    The fact's content words (minus ``ignore``: the company and role, which every note names)
+    are stemmed; a window of the note must hold enough of them: all of one or two, two of
+    three, and at least half of four or more.
+    """
+    wanted = {s for s in content_stems(fact) if s not in ignore} or set(content_stems(fact))
+    if not wanted:
+        return None
+    need = len(wanted) if len(wanted) <= 2 else max(2, (len(wanted) + 1) // 2)
+    stems = [stem(t.lower) for t in note_tokens]
+    best: tuple[int, int, int] | None = None
+    for i, s in enumerate(stems):
+        if s not in wanted:
+            continue
+        seen = {s}
+        for j in range(i + 1, min(i + window, len(stems))):
+            if stems[j] in wanted:
+                seen.add(stems[j])
+                if len(seen) >= need:
+                    best = (len(seen), i, j)
+                    break
+        if len(seen) >= need and best is None:
+            best = (len(seen), i, i)
+        if best:
+            break
+    if not best:
+        return None
+    return Citation(fact, note_tokens[best[1]].start, note_tokens[best[2]].end)
+
+
+class Vocabulary:
+    """Every word and number the facts contain, for telling grounded details from invented ones."""
+
+    def __init__(self, words: set[str], numbers: set[str], names: set[str]) -> None:
+        self.words = words
+        self.stems = {stem(w) for w in words}
+        self.numbers = numbers
+        self.names = names  # lower-cased first and last names of the people in the facts
+
+    @classmethod
+    def of_facts(cls, facts: Facts) -> Vocabulary:
+        texts = [facts.company, facts.role, facts.candidate.name, *facts.candidate.strengths,
+                 *facts.interview.highlights, facts.candidate.email or "", facts.candidate.phone or ""]
+        names: set[str] = set(facts.candidate.name.lower().split())
+        for person in facts.interviewers:
+            texts += [person.name, person.title or "", person.email or "", *person.topics,
+                      *person.shared_interests, *person.clarify]
+            names |= set(person.name.lower().split())
+        words: set[str] = set()
+        numbers: set[str] = set()
+        for piece in texts:
+            for token in tokens(piece):
+                words.add(token.lower)
+                numbers.update(numbers_in(token.text))
+        return cls(words, numbers, names)
+
+    def knows(self, word: str) -> bool:
+        lower = word.lower().strip("'’")
+        if lower.endswith(("'s", "’s")):
+            lower = lower[:-2]
+        return lower in self.words or stem(lower) in self.stems
+
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers in ``text`` in a comparable form: '40%' and '40 percent' both give '40'."""
+    found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    lower = text.lower()
+    if lower in _NUMBER_WORDS:
+        found.add(_NUMBER_WORDS[lower])
+    return found
+
+
+def interviewer_names(person: Interviewer) -> set[str]:
+    parts = person.name.split()
+    return {p.lower().strip(".,") for p in parts}

@@ -1,0 +1,245 @@
+"""History: every run, draft and model call, kept in SQLite under FOLLOWUP_HOME.
+
+The database is opened in WAL mode so that two ``followup`` processes can write at once;
+every write is its own transaction. The schema is versioned with ``PRAGMA user_version``
+and migrated forward on open; a database that cannot be read is reported, never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .drafting import Draft
+from .facts import Facts
+
+HOME_ENV = "FOLLOWUP_HOME"
+DATABASE_NAME = "history.db"
+
+# Each entry moves the schema one version forward; never edit a released entry, append one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        facts_path TEXT,
+        facts_hash TEXT NOT NULL,
+        facts_json TEXT NOT NULL,
+        company TEXT NOT NULL,
+        role TEXT NOT NULL,
+        model TEXT NOT NULL,
+        send_by TEXT
+    );
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        interviewer TEXT NOT NULL,
+        email TEXT,
+        version INTEGER NOT NULL,
+        parent_version INTEGER,
+        tweaks_json TEXT NOT NULL DEFAULT '[]',
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        violations_json TEXT NOT NULL,
+        model TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (run_id, interviewer, version)
+    );
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        draft_id INTEGER NOT NULL REFERENCES drafts(id),
+        number INTEGER NOT NULL,
+        purpose TEXT NOT NULL,
+        prompt_json TEXT NOT NULL,
+        raw_response TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        violations_json TEXT NOT NULL,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL
+    );
+    CREATE INDEX drafts_by_run ON drafts(run_id, interviewer, version);
+    """,
+]
+
+
+class HistoryError(Exception):
+    """The history database cannot be used; the message says which file and why."""
+
+
+class RunSummary(BaseModel):
+    id: str
+    created_at: str
+    company: str
+    role: str
+    model: str
+    send_by: str | None
+    facts_path: str | None
+
+
+def home_dir() -> Path:
+    configured = os.environ.get(HOME_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("followup", appauthor=False))
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(4)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class History:
+    """The store. Safe to share between the drafting threads of one process."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or home_dir() / DATABASE_NAME
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise HistoryError(f"{self.path}: cannot use the history database ({error}); it was left untouched") from None
+        except OSError as error:
+            raise HistoryError(f"{self.path}: cannot create the history folder ({error.strerror})") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise HistoryError(f"{self.path}: written by a newer followup (schema {version}); upgrade followup")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={number}")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+    # --- writing ---------------------------------------------------------------------
+
+    def start_run(self, facts: Facts, facts_path: str | None, model: str) -> str:
+        run_id = new_run_id()
+        send_by = facts.send_by.isoformat() if facts.send_by else None
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs (id, created_at, facts_path, facts_hash, facts_json, company, role, model, send_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, _now(), facts_path, facts.fingerprint(), facts.model_dump_json(), facts.company, facts.role,
+                 model, send_by),
+            )
+        return run_id
+
+    def save_draft(self, run_id: str, draft: Draft) -> None:
+        """Insert the draft and its attempts, or update its verdict if it is already saved."""
+        violations = json.dumps([v.model_dump(mode="json") for v in draft.violations])
+        with self._transaction() as db:
+            existing = db.execute(
+                "SELECT id FROM drafts WHERE run_id = ? AND interviewer = ? AND version = ?",
+                (run_id, draft.to, draft.version),
+            ).fetchone()
+            if existing:
+                db.execute("UPDATE drafts SET passed = ?, violations_json = ? WHERE id = ?",
+                           (int(draft.passed), violations, existing["id"]))
+                return
+            cursor = db.execute(
+                "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body,"
+                " passed, attempts, violations_json, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, draft.to, draft.email, draft.version, draft.parent_version, json.dumps(draft.tweaks),
+                 draft.subject, draft.body, int(draft.passed), draft.attempts, violations, draft.model, _now()),
+            )
+            for attempt in draft.history:
+                db.execute(
+                    "INSERT INTO attempts (draft_id, number, purpose, prompt_json, raw_response, subject, body,"
+                    " violations_json, prompt_tokens, completion_tokens, started_at, finished_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (cursor.lastrowid, attempt.number, attempt.purpose, json.dumps(attempt.messages),
+                     attempt.raw_response, attempt.subject, attempt.body,
+                     json.dumps([v.model_dump(mode="json") for v in attempt.violations]),
+                     attempt.prompt_tokens, attempt.completion_tokens, attempt.started_at.isoformat(),
+                     attempt.finished_at.isoformat()),
+                )
+
+    # --- reading ---------------------------------------------------------------------
+
+    def runs(self, limit: int = 50) -> list[RunSummary]:
+        rows = self._db.execute(
+            "SELECT id, created_at, company, role, model, send_by, facts_path FROM runs"
+            " ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [RunSummary(**dict(row)) for row in rows]
+
+    def resolve_run(self, prefix: str | None) -> str:
+        """The run id that ``prefix`` abbreviates (the latest run when None)."""
+        if prefix is None:
+            row = self._db.execute("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1").fetchone()
+            if row is None:
+                raise HistoryError("no runs yet: run 'followup write FACTS' first")
+            return str(row["id"])
+        rows = self._db.execute("SELECT id FROM runs WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        if not rows:
+            raise HistoryError(f"no run {prefix!r}; 'followup history' lists them")
+        if len(rows) > 1:
+            raise HistoryError(f"run id {prefix!r} is ambiguous: {', '.join(r['id'] for r in rows)}")
+        return str(rows[0]["id"])
+
+    def run_facts(self, run_id: str) -> Facts:
+        row = self._db.execute("SELECT facts_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return Facts.model_validate_json(row["facts_json"])
+
+    def drafts(self, run_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT * FROM drafts WHERE run_id = ? ORDER BY interviewer, version", (run_id,)
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    def attempts(self, draft_id: int) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT * FROM attempts WHERE draft_id = ? ORDER BY number", (draft_id,)).fetchall()
+        return [dict(row) for row in rows]
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the store's lock; rolled back on any error."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
+        self.db, self.lock = db, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.db
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        try:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.lock.release()

@@ -1,0 +1,114 @@
+"""Models that write notes: the built-in offline composer, or an OpenAI-compatible endpoint.
+
+Every model takes a :class:`DraftRequest` and returns a :class:`ModelReply`. A model that
+cannot answer raises :class:`ModelServiceError` with one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from ..facts import Facts, Interviewer
+from ..notes import Note
+
+if TYPE_CHECKING:
+    from ..guardrails import Violation
+    from ..prompts import Messages
+
+OFFLINE = "offline"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass
+class DraftRequest:
+    """What a model is asked for: the rendered messages plus the structured facts behind them."""
+
+    facts: Facts
+    interviewer: Interviewer
+    messages: Messages
+    purpose: str = "draft"  # draft | repair | tweak
+    previous: Note | None = None
+    tweaks: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # of the previous attempt, when repairing
+
+
+@dataclass
+class ModelReply:
+    note: Note
+    raw: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+class Model(Protocol):
+    name: str
+
+    def complete(self, request: DraftRequest) -> ModelReply: ...
+
+
+class ModelServiceError(Exception):
+    """The model service failed; the message is one line a user can act on."""
+
+
+class ModelConfigError(Exception):
+    """The model settings are unusable (bad input: exit 2)."""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    name: str
+    base_url: str | None
+    api_key: str | None
+    timeout: float
+    used_default: bool  # no model was chosen and no endpoint configured: offline by default
+
+    @property
+    def is_offline(self) -> bool:
+        return self.name == OFFLINE
+
+
+def settings_from_env(model: str | None = None, timeout: float | None = None) -> ModelSettings:
+    """Decide which model to use from ``--model`` and the environment."""
+    api_key = os.environ.get("OPENAI_API_KEY") or None
+    base_url = os.environ.get("OPENAI_BASE_URL") or None
+    name = model or os.environ.get("FOLLOWUP_MODEL") or None
+    used_default = False
+    if name is None:
+        if api_key or base_url:
+            name = DEFAULT_OPENAI_MODEL
+        else:
+            name, used_default = OFFLINE, True
+    if name != OFFLINE and not (api_key or base_url):
+        raise ModelConfigError(
+            f"model {name!r} needs an endpoint: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
+            "(a local server such as Ollama), or use --model offline"
+        )
+    return ModelSettings(name, base_url, api_key, timeout or DEFAULT_TIMEOUT, used_default)
+
+
+def open_model(settings: ModelSettings) -> Model:
+    """Build the model for these settings. The openai package is imported only here."""
+    if settings.is_offline:
+        from .offline import OfflineComposer
+
+        return OfflineComposer()
+    from .openai_chat import OpenAIChatModel
+
+    return OpenAIChatModel(
+        settings.name, base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout
+    )
+
+
+_SECRET = re.compile(r"\b(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+)")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Remove API keys (the given ones, and anything shaped like one) from a message."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _SECRET.sub("***", text)

@@ -1,0 +1,273 @@
+"""The offline composer: a deterministic note writer that needs no network and no key.
+
+It builds each note from the facts with sentence patterns chosen so that a fact reads
+naturally whatever its phrasing ("about <topic>" works for "cutting pages by 40%",
+"how the team splits work" and "the on-call rotation" alike). The interviewer's place in
+the panel picks the patterns, so notes to one panel differ in more than the name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..facts import Facts, Interviewer
+from ..notes import Note, count_words
+from . import DraftRequest, ModelReply
+
+# Words that start a fact but are not names, so they are lower-cased mid-sentence.
+_COMMON_STARTS = {
+    "a", "an", "the", "how", "what", "why", "when", "where", "which", "our", "my", "we",
+    "your", "their", "its", "this", "that", "these", "those", "both", "some", "more",
+}
+_NEGATIVE = re.compile(r"\b(blank\w*|fumbl\w*|stumbl\w*|mess\w* up|botch\w*|struggl\w*|wrong|mistake\w*|forgot)\b", re.I)
+_NOT_MENTIONED = re.compile(r"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to)\s+(?:mention|talk about|bring up)\s+(.+)$", re.I)
+_QUESTION_ABOUT = re.compile(r"\b(?:question|answer)\s+(?:about|on|regarding|around)\s+(.+)$", re.I)
+SHORT_NOTE_WORDS = 85
+_CLAUSE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|plans?|wants?|uses?|runs?|needs?)\b")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How to shape the note; tweaks adjust these."""
+
+    tone: str = "warm"
+    length: str = "normal"  # short | normal | long
+    mention: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = field(default_factory=tuple)
+
+
+class OfflineComposer:
+    name = "offline"
+
+    def complete(self, request: DraftRequest) -> ModelReply:
+        style = Style(tone=request.facts.tone)
+        note = compose(request.facts, request.interviewer, style)
+        return ModelReply(note=note, raw=json.dumps(note.model_dump(), ensure_ascii=False))
+
+
+def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
+    """Write a complete note for one interviewer."""
+    seat = _seat(facts, interviewer)
+    pick = _Picker(seat)
+    formal = style.tone == "formal"
+    short = style.length == "short" or (style.tone == "concise" and style.length != "long")
+
+    references = _references(interviewer, style)
+    paragraphs = [
+        _greeting(interviewer, style.tone, pick),
+        " ".join(filter(None, [_thanks(facts, style.tone, pick), _first_reference(references, facts, formal, pick)])),
+    ]
+    second = _second_reference(references[1], pick) if len(references) > 1 else ""
+    if second and not short:
+        paragraphs.append(second)
+    clarifications = [_clarification(point, formal, pick) for point in interviewer.clarify]
+    if clarifications:
+        paragraphs.append(" ".join(clarifications[:1] if short else clarifications))
+    paragraphs.append(" ".join(filter(None, [_interest(facts, style, short, pick), _closing_line(style.tone, pick)])))
+    paragraphs.append(_signature(facts, style.tone, pick))
+    if second and short and count_words("\n\n".join(paragraphs)) < SHORT_NOTE_WORDS:
+        # A concise note still needs substance: below the length a note should have, cite a second fact.
+        paragraphs.insert(2, second)
+    return Note(subject=_subject(facts, interviewer, style.tone, pick), body="\n\n".join(paragraphs))
+
+
+# --- pieces ----------------------------------------------------------------------------
+
+
+class _Picker:
+    """Chooses among phrasings by the interviewer's seat in the panel, a different step per slot."""
+
+    def __init__(self, seat: int) -> None:
+        self.seat = seat
+        self.slot = 0
+
+    def __call__(self, options: list[str]) -> str:
+        self.slot += 1
+        return options[(self.seat * (self.slot % 3 + 1) + self.slot) % len(options)]
+
+
+def _seat(facts: Facts, interviewer: Interviewer) -> int:
+    names = [p.name for p in facts.interviewers]
+    return names.index(interviewer.name) if interviewer.name in names else 0
+
+
+def _references(interviewer: Interviewer, style: Style) -> list[tuple[str, str]]:
+    """(kind, text) for the facts to cite, the ones the user asked to mention first."""
+    items = [("topic", t) for t in interviewer.topics] + [("interest", i) for i in interviewer.shared_interests]
+    items = [item for item in items if not any(_matches(item[1], a) for a in style.avoid)]
+    wanted = [item for item in items if any(_matches(item[1], m) for m in style.mention)]
+    topics = [item for item in items if item not in wanted and item[0] == "topic"]
+    interests = [item for item in items if item not in wanted and item[0] == "interest"]
+    # One topic and one shared interest read less like a recap than two topics.
+    ordered = wanted + topics[:1] + interests[:1] + topics[1:] + interests[1:]
+    limit = 3 if style.length == "long" else 2
+    return ordered[:limit]
+
+
+def _matches(fact: str, wanted: str) -> bool:
+    fact_words, wanted_words = set(_words(fact)), set(_words(wanted))
+    return bool(wanted_words) and len(fact_words & wanted_words) >= max(1, len(wanted_words) // 2)
+
+
+def _words(text: str) -> list[str]:
+    return [w[:5] for w in re.findall(r"[a-z0-9%]+", text.lower()) if len(w) > 2]
+
+
+def _greeting(interviewer: Interviewer, tone: str, pick: _Picker) -> str:
+    if tone == "formal":
+        return f"Dear {interviewer.name},"
+    if tone == "concise":
+        return f"Hello {interviewer.first_name},"
+    return pick([f"Dear {interviewer.first_name},", f"Hello {interviewer.first_name},", f"Hi {interviewer.first_name},"])
+
+
+def _thanks(facts: Facts, tone: str, pick: _Picker) -> str:
+    role, company = facts.role, facts.company
+    meeting = {"video": "speaking with me", "phone": "speaking with me"}.get(facts.interview.format or "", "meeting with me")
+    if tone == "formal":
+        return pick([
+            f"Thank you for {meeting} about the {role} position at {company}.",
+            f"Thank you for the time you gave me during my interview for the {role} position at {company}.",
+            f"Thank you for the opportunity to discuss the {role} position at {company} with you.",
+        ])
+    return pick([
+        f"Thank you for {meeting} about the {role} role at {company}.",
+        f"Thank you for your time during my interview for the {role} role at {company}.",
+        f"Thanks for taking the time to talk with me about the {role} role at {company}.",
+        f"I appreciated the chance to talk with you about the {role} role at {company}. Thank you for your time.",
+    ])
+
+
+def _first_reference(references: list[tuple[str, str]], facts: Facts, formal: bool, pick: _Picker) -> str:
+    if not references:
+        return ""
+    kind, text = references[0]
+    sentence = _interest_sentence(text, pick) if kind == "interest" else _topic_sentence(text, formal, pick)
+    strength = facts.candidate.strengths[pick.seat % len(facts.candidate.strengths)] if facts.candidate.strengths else ""
+    if strength and kind == "topic":
+        sentence += " " + pick([
+            f"It connects directly to my own background: {_phrase(strength)}.",
+            f"That lines up well with my experience: {_phrase(strength)}.",
+            f"It is close to the work I know best: {_phrase(strength)}.",
+        ])
+    return sentence
+
+
+def _topic_sentence(topic: str, formal: bool, pick: _Picker) -> str:
+    topic = _phrase(topic)
+    if formal:
+        return pick([
+            f"I particularly valued our discussion about {topic}.",
+            f"Our conversation about {topic} was especially informative.",
+            f"I appreciated your perspective on {topic}.",
+        ])
+    return pick([
+        f"I especially enjoyed our conversation about {topic}.",
+        f"I keep thinking about what you shared about {topic}.",
+        f"It was great to hear your perspective on {topic}.",
+        f"Our discussion about {topic} was a highlight of the day for me.",
+    ])
+
+
+def _interest_sentence(interest: str, pick: _Picker) -> str:
+    interest = _phrase(interest)
+    if interest.lower().startswith(("we ", "both of us", "you and i")):
+        return pick([f"It was a pleasure to discover that {interest}.", f"I also enjoyed learning that {interest}."])
+    return pick([
+        f"I also enjoyed finding our shared interest in {interest}.",
+        f"It was a pleasure to discover that we share an interest in {interest}.",
+    ])
+
+
+def _second_reference(reference: tuple[str, str], pick: _Picker) -> str:
+    kind, text = reference
+    if kind == "interest":
+        return _interest_sentence(text, pick)
+    return pick([
+        f"I also appreciated hearing about {_phrase(text)}.",
+        f"I was glad we also had time to talk about {_phrase(text)}.",
+    ])
+
+
+def _clarification(point: str, formal: bool, pick: _Picker) -> str:
+    text = _phrase(point)
+    more = "I would be glad to share more about it." if formal else "I'd be glad to tell you more about it."
+    if match := _NOT_MENTIONED.match(text):
+        return f"I realize I did not mention {match.group(1)}. {more}"
+    if match := _QUESTION_ABOUT.search(text):
+        return f"In further consideration of your question about {match.group(1)}, I would welcome the chance to expand on my answer."
+    if _NEGATIVE.search(text):
+        subject = re.split(r"\b(?:on|about|with|regarding)\b", text, maxsplit=1)[-1].strip()
+        return f"I have given more thought to {subject} since we spoke, and {more[0].lower()}{more[1:]}"
+    if text.lower().startswith(("i ", "i'")):
+        return f"I would also like to add that {text}."
+    return f"I would also like to add a word about {text}. {more}"
+
+
+def _interest(facts: Facts, style: Style, short: bool, pick: _Picker) -> str:
+    role, company = facts.role, facts.company
+    highlight = next((h for h in facts.interview.highlights if not any(_matches(h, a) for a in style.avoid)), "")
+    if highlight and not short and _CLAUSE_VERB.search(highlight):
+        lead = f"Learning that {_phrase(highlight)} made me even more interested in joining {company}."
+    elif highlight and not short:
+        lead = f"Hearing about {_phrase(highlight)} made me even more interested in joining {company}."
+    else:
+        lead = ""
+    renewal = pick([
+        f"I am very interested in the {role} role and in contributing to the team.",
+        f"I would welcome the chance to contribute as {_article(role)} {role}.",
+        f"I left our conversation even more enthusiastic about the {role} role.",
+    ]) if lead else pick([
+        f"I am very interested in the {role} role and in contributing to the team at {company}.",
+        f"I would welcome the chance to contribute to {company} as {_article(role)} {role}.",
+        f"Our conversation confirmed my interest in joining {company}.",
+    ])
+    return " ".join(filter(None, [lead, renewal]))
+
+
+def _closing_line(tone: str, pick: _Picker) -> str:
+    if tone == "formal":
+        return pick(["Thank you again for your time and consideration.", "I look forward to the next steps in the process."])
+    if tone == "concise":
+        return "Thank you again."
+    return pick(["Thank you again for your time.", "Thanks again for a great conversation.", "I look forward to hearing about next steps."])
+
+
+def _signature(facts: Facts, tone: str, pick: _Picker) -> str:
+    closing = {
+        "formal": ["Sincerely,", "Kind regards,", "Respectfully,"],
+        "concise": ["Best,", "Best regards,", "Kind regards,"],
+    }.get(tone, ["Warm regards,", "Best regards,", "All the best,"])
+    lines = [pick(closing), facts.candidate.name]
+    contact = " | ".join(filter(None, [facts.candidate.email, facts.candidate.phone]))
+    if contact:
+        lines.append(contact)
+    return "\n".join(lines)
+
+
+def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
+    options = [
+        f"Thank you for the {facts.role} interview",
+        f"Thank you, {interviewer.first_name}",
+        f"Following up on my {facts.role} interview at {facts.company}",
+        f"Thanks for your time, {interviewer.first_name}",
+    ]
+    if tone == "formal":
+        options = [f"Thank you for your time, {interviewer.name}", f"Thank you: {facts.role} interview"]
+    subject = pick(options)
+    return subject if len(subject) <= 78 else "Thank you for your time"
+
+
+def _phrase(text: str) -> str:
+    """A fact as a phrase to embed mid-sentence: no final stop, a common first word lower-cased."""
+    text = text.strip().rstrip(".!;")
+    first = text.split(" ", 1)[0]
+    if first.lower() in _COMMON_STARTS or (first.endswith("ing") and first[:1].isupper() and first[1:].islower()):
+        text = first.lower() + text[len(first):]
+    return text
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"

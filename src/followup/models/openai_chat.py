@@ -1,0 +1,175 @@
+"""Drafting through any OpenAI-compatible chat-completions endpoint, with the ``openai`` SDK.
+
+The SDK's own retries are off (``max_retries=0``): transport retries are ours, in one
+tenacity policy, so that a recorded-response miss in tests fails at once and the total
+wait stays bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import openai
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+from tenacity.wait import wait_random_exponential
+
+from ..notes import Note, parse_note_text
+from . import DraftRequest, ModelReply, ModelServiceError, redact
+
+NOTE_SCHEMA: dict[str, Any] = {
+    "type": "json_schema",
+    "json_schema": {
+        "name": "thank_you_note",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {"subject": {"type": "string"}, "body": {"type": "string"}},
+            "required": ["subject", "body"],
+            "additionalProperties": False,
+        },
+    },
+}
+TRANSPORT_ATTEMPTS = 4
+TRANSPORT_MAX_WAIT = 20.0  # seconds, for one wait between tries
+TRANSPORT_TOTAL = 90.0  # seconds, for all tries of one request
+
+
+def _retryable(error: BaseException) -> bool:
+    """Retry what a retry can fix: rate limits, timeouts, dropped connections, server errors."""
+    if isinstance(error, (openai.RateLimitError, openai.APIConnectionError, openai.InternalServerError)):
+        return True
+    return isinstance(error, openai.APIStatusError) and error.status_code >= 500
+
+
+def _wait(state: RetryCallState) -> float:
+    """Honour Retry-After when the server sends one; otherwise exponential backoff with jitter."""
+    error = state.outcome.exception() if state.outcome else None
+    response = getattr(error, "response", None)
+    retry_after = response.headers.get("retry-after") if response is not None else None
+    if retry_after:
+        try:
+            return min(float(retry_after), TRANSPORT_MAX_WAIT)
+        except ValueError:
+            pass
+    return wait_random_exponential(multiplier=0.5, max=TRANSPORT_MAX_WAIT)(state)
+
+
+def transport_retrying(attempts: int = TRANSPORT_ATTEMPTS, total: float = TRANSPORT_TOTAL) -> Retrying:
+    return Retrying(
+        retry=retry_if_exception(_retryable),
+        wait=_wait,
+        stop=stop_after_attempt(attempts) | stop_after_delay(total),
+        reraise=True,
+    )
+
+
+class OpenAIChatModel:
+    """A chat model behind an OpenAI-compatible endpoint."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        retrying: Retrying | None = None,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url
+        self._api_key = api_key
+        # A local server usually wants no key, but the SDK insists on one.
+        self._client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout, max_retries=0)
+        self._retrying = retrying or transport_retrying()
+        self._structured = True  # cleared when the server turns structured output down
+
+    def complete(self, request: DraftRequest) -> ModelReply:
+        try:
+            completion = self._retrying(self._create, request.messages)
+        except openai.APIError as error:
+            raise ModelServiceError(self._explain(error)) from None
+        except ValueError as error:  # the SDK could not decode the body
+            raise ModelServiceError(f"the model service sent a reply that is not JSON ({error}); check OPENAI_BASE_URL") from None
+        return self._reply(completion)
+
+    def _create(self, messages: list[dict[str, str]]) -> Any:
+        if self._structured:
+            try:
+                return self._client.chat.completions.create(model=self.name, messages=messages,  # type: ignore[arg-type]
+                                                            response_format=NOTE_SCHEMA)  # type: ignore[arg-type]
+            except openai.BadRequestError as error:
+                if not _about_response_format(error):
+                    raise
+                self._structured = False
+        return self._client.chat.completions.create(model=self.name, messages=messages)  # type: ignore[arg-type]
+
+    def _reply(self, completion: Any) -> ModelReply:
+        choices = getattr(completion, "choices", None)
+        if not choices:
+            raise ModelServiceError("the model service sent a reply with no completion in it; check OPENAI_BASE_URL")
+        choice = choices[0]
+        content = (choice.message.content or "").strip() if choice.message else ""
+        refusal = getattr(choice.message, "refusal", None) if choice.message else None
+        if choice.finish_reason == "content_filter":
+            raise ModelServiceError("the model's content filter stopped the note; try again or change the facts")
+        if not content:
+            reason = f"the model refused: {refusal}" if refusal else "the model returned an empty note"
+            raise ModelServiceError(f"{reason}; try again or use another --model")
+        usage = getattr(completion, "usage", None)
+        return ModelReply(
+            note=parse_reply(content),
+            raw=content,
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+        )
+
+    def _explain(self, error: openai.APIError) -> str:
+        where = self.base_url or "api.openai.com"
+        if isinstance(error, openai.AuthenticationError):
+            message = "the API key was rejected (401): check OPENAI_API_KEY"
+        elif isinstance(error, openai.PermissionDeniedError):
+            message = f"the key may not use model {self.name!r} (403): check the key's access or choose another --model"
+        elif isinstance(error, openai.NotFoundError):
+            message = f"model {self.name!r} was not found at {where} (404): check --model or FOLLOWUP_MODEL"
+        elif isinstance(error, openai.RateLimitError):
+            message = "the model service is rate limiting requests (429) and did not recover: wait a minute and try again"
+        elif isinstance(error, openai.BadRequestError):
+            message = f"the model service rejected the request (400): {_service_message(error)}"
+        elif isinstance(error, openai.APITimeoutError):
+            message = f"the model service at {where} did not answer in time: try again, or raise --timeout"
+        elif isinstance(error, openai.APIConnectionError):
+            message = f"could not reach the model service at {where}: check OPENAI_BASE_URL and that the server is running"
+        elif isinstance(error, openai.APIStatusError):
+            message = f"the model service failed ({error.status_code}) after retrying: try again later"
+        else:
+            message = f"the model service failed: {error}"
+        return redact(message, self._api_key)
+
+
+def _about_response_format(error: openai.BadRequestError) -> bool:
+    text = str(error).lower()
+    return any(word in text for word in ("response_format", "json_schema", "structured", "response format"))
+
+
+def _service_message(error: openai.APIStatusError) -> str:
+    body = error.body if isinstance(error.body, dict) else {}
+    message = body.get("message") or (body.get("error") or {}).get("message") if isinstance(body, dict) else None
+    return " ".join(str(message or error.message).split())[:200]
+
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
+
+
+def parse_reply(content: str) -> Note:
+    """A note from the model's reply: the JSON object asked for, or, failing that, plain text."""
+    text = _FENCE.sub("", content.strip())
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("body"), str):
+        return Note(subject=str(data.get("subject") or "").strip(), body=data["body"].strip())
+    # Broken JSON or prose: keep the text; a missing subject then fails the guardrails and is repaired.
+    return parse_note_text(text)

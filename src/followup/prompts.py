@@ -1,0 +1,127 @@
+"""Prompts, rendered from the template files in ``prompts/``.
+
+The facts go into the prompt as JSON between ``<facts>`` tags. ``<`` is escaped inside
+that JSON so that text in the facts cannot close the block and pose as instructions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .facts import Facts, Interviewer
+from .notes import Note
+from .resources import data_dir
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .guardrails import Violation
+
+Messages = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class NoteLimits:
+    """The length bounds the prompts ask for; they come from the guardrail policy."""
+
+    min_words: int = 80
+    max_words: int = 220
+    max_subject: int = 78
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("prompts"))),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    """Render ``prompts/<template>.jinja``; a variable the template uses but is not given is an error."""
+    return _environment().get_template(f"{template}.jinja").render(**context).strip()
+
+
+def facts_for(facts: Facts, interviewer: Interviewer) -> dict[str, Any]:
+    """The slice of the facts that one interviewer's note may draw on."""
+    data = facts.model_dump(mode="json", exclude_none=True, exclude={"interviewers"})
+    data["interviewer"] = interviewer.model_dump(mode="json", exclude_none=True)
+    others = [p.name for p in facts.interviewers if p.name != interviewer.name]
+    if others:
+        data["other_interviewers"] = others
+    return data
+
+
+def facts_block(facts: Facts, interviewer: Interviewer) -> str:
+    text = json.dumps(facts_for(facts, interviewer), indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def draft_messages(facts: Facts, interviewer: Interviewer, limits: NoteLimits) -> Messages:
+    """The system and user messages asking for one interviewer's note."""
+    return [
+        {"role": "system", "content": _system(interviewer, limits)},
+        {"role": "user", "content": _draft_request(facts, interviewer)},
+    ]
+
+
+def repair_messages(
+    facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note, violations: list[Violation]
+) -> Messages:
+    """A fresh, bounded request: the original ask, the failed draft and what it broke."""
+    user = render(
+        "repair",
+        original_request=_draft_request(facts, interviewer),
+        subject=draft.subject,
+        body=draft.body,
+        violations=violations,
+    )
+    return [{"role": "system", "content": _system(interviewer, limits)}, {"role": "user", "content": user}]
+
+
+def tweak_messages(
+    facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note, tweaks: list[str]
+) -> Messages:
+    """Ask for a new version of ``draft`` with the user's changes applied."""
+    user = render(
+        "tweak",
+        original_request=_draft_request(facts, interviewer),
+        subject=draft.subject,
+        body=draft.body,
+        tweaks=tweaks,
+    )
+    return [{"role": "system", "content": _system(interviewer, limits)}, {"role": "user", "content": user}]
+
+
+def _system(interviewer: Interviewer, limits: NoteLimits) -> str:
+    return render(
+        "system",
+        interviewer_name=interviewer.name,
+        min_words=limits.min_words,
+        max_words=limits.max_words,
+        max_subject=limits.max_subject,
+    )
+
+
+def _draft_request(facts: Facts, interviewer: Interviewer) -> str:
+    others = [p.name for p in facts.interviewers if p.name != interviewer.name]
+    return render(
+        "draft",
+        candidate_name=facts.candidate.name,
+        interviewer_name=interviewer.name,
+        interviewer_title=interviewer.title or "",
+        role=facts.role,
+        company=facts.company,
+        tone=facts.tone,
+        facts_json=facts_block(facts, interviewer),
+        has_clarify=bool(interviewer.clarify),
+        other_interviewers=", ".join(others),
+        has_contact=bool(facts.candidate.email or facts.candidate.phone),
+    )
