@@ -71,8 +71,9 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
 
 @rule("phrases_required")
 def phrases_required(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    """None of the phrases appears: something every note needs is missing."""
-    if next(_matches(context, policy.pattern()), None) is None:
+    """None of the phrases appears in the body: something every note needs is missing."""
+    pattern = policy.pattern()
+    if pattern is not None and pattern.search(context.note.body) is None:
         yield _violation(context, policy)
 
 
@@ -207,9 +208,7 @@ def company_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     company_words = [t.lower for t in tokens(facts.company) if t.lower not in _COMPANY_FILLER and len(t.text) > 2]
     if any(re.search(rf"\b{re.escape(word)}", lower) for word in company_words):
         return
-    role_stems = set(content_stems(facts.role))
-    note_stems = {stem(t.lower) for t in tokens(text)}
-    if role_stems and len(role_stems & note_stems) >= max(1, round(len(role_stems) * 0.6)):
+    if find_citation(facts.role, tokens(text), frozenset(), window=5):
         return
     if any(acronym in text for acronym in _acronyms(facts.role)):
         return
@@ -279,11 +278,11 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
             yield _violation(context, policy, start, end, found=word)
 
     for token in context.message_tokens:
-        for number in numbers_in(token.text):
-            if number not in known_numbers:
+        for number in numbers_in(token.text, words=False):
+            if number not in known_numbers and not _clock_time(body, token.start, token.end):
                 yield from report(token.text, token.start, token.end)
-        word = token.text.strip("'’").removesuffix("'s").removesuffix("’s")
-        if not word[:1].isupper() or _sentence_initial(body, token.start):
+        word = re.split(r"['’]", token.text)[0]
+        if len(word) < 2 or not word[:1].isupper() or _sentence_initial(body, token.start):
             continue
         if word.lower() in common or word.upper() in allowed_caps or vocabulary.knows(word):
             continue
@@ -297,6 +296,11 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
             if name and not vocabulary.knows(name):
                 start = match.start() + match.group().find(name)
                 yield from report(name, start, start + len(name))
+
+
+def _clock_time(body: str, start: int, end: int) -> bool:
+    """Part of a time of day such as 16:30: a time is not a claim about the candidate or the company."""
+    return body[end:end + 1] == ":" and body[end + 1:end + 2].isdigit() or body[start - 1:start] == ":"
 
 
 def _sentence_initial(body: str, start: int) -> bool:

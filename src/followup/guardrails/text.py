@@ -190,11 +190,11 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def numbers_in(text: str) -> set[str]:
-    """Numbers in ``text`` in a comparable form: '40%' and '40 percent' both give '40'."""
+def numbers_in(text: str, words: bool = True) -> set[str]:
+    """Numbers in ``text`` in a comparable form: '40%' gives '40', and with ``words`` 'five' gives '5'."""
     found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
     lower = text.lower()
-    if lower in _NUMBER_WORDS:
+    if words and lower in _NUMBER_WORDS:
         found.add(_NUMBER_WORDS[lower])
     return found
 
