@@ -140,6 +140,11 @@ def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interview
     if not names:
         return list(facts.interviewers)
     by_key = {person.name.casefold(): person for person in facts.interviewers}
+    # A first name alone is enough when no one else on the panel shares it.
+    first_names = [person.first_name.casefold() for person in facts.interviewers]
+    for person in facts.interviewers:
+        if first_names.count(person.first_name.casefold()) == 1:
+            by_key.setdefault(person.first_name.casefold(), person)
     chosen: list[Interviewer] = []
     for name in names:
         person = by_key.get(name.strip().casefold())

@@ -182,7 +182,8 @@ def greeting_name(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
 def _context_stems(context: CheckContext) -> frozenset[str]:
     """Stems of the company and role, which every note names and which so cite nothing."""
     assert context.facts is not None
-    return frozenset(content_stems(f"{context.facts.company} {context.facts.role}"))
+    acronyms = {a.lower() for a in _acronyms(context.facts.role)}
+    return frozenset(content_stems(f"{context.facts.company} {context.facts.role}")) | acronyms
 
 
 @rule("no_reference", needs_facts=True)

@@ -112,6 +112,9 @@ def content_stems(text: str) -> list[str]:
     return [stem(t.lower) for t in tokens(text) if t.lower not in STOPWORDS and len(t.text) > 1]
 
 
+PHRASE_GAP = 3  # tokens: two fact words this close read as one phrase of the fact
+
+
 @dataclass(frozen=True)
 class Citation:
     fact: str
@@ -123,32 +126,27 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
     """Where the note refers to ``fact``, allowing paraphrase, inflection and another word order.
 
     The fact's content words (minus ``ignore``: the company and role, which every note names)
-    are stemmed; a window of the note must hold enough of them: all of one or two, two of
-    three, and at least half of four or more.
+    are stemmed. The note cites the fact when one window of it holds enough of them (all of
+    one or two, two of three, half of four or more), or when two of them stand side by side
+    as a phrase ("alert routing" for "cutting pages with better alert routing").
     """
     wanted = {s for s in content_stems(fact) if s not in ignore} or set(content_stems(fact))
     if not wanted:
         return None
     need = len(wanted) if len(wanted) <= 2 else max(2, (len(wanted) + 1) // 2)
-    stems = [stem(t.lower) for t in note_tokens]
-    best: tuple[int, int, int] | None = None
-    for i, s in enumerate(stems):
-        if s not in wanted:
-            continue
+    hits = [(i, stem(t.lower)) for i, t in enumerate(note_tokens) if stem(t.lower) in wanted]
+    for first, (i, s) in enumerate(hits):
         seen = {s}
-        for j in range(i + 1, min(i + window, len(stems))):
-            if stems[j] in wanted:
-                seen.add(stems[j])
-                if len(seen) >= need:
-                    best = (len(seen), i, j)
-                    break
-        if len(seen) >= need and best is None:
-            best = (len(seen), i, i)
-        if best:
-            break
-    if not best:
-        return None
-    return Citation(fact, note_tokens[best[1]].start, note_tokens[best[2]].end)
+        for j, other in hits[first + 1:]:
+            if j - i >= window:
+                break
+            seen.add(other)
+            phrase = len(seen) == 2 and j - i <= PHRASE_GAP and len(wanted) > 2
+            if len(seen) >= need or phrase:
+                return Citation(fact, note_tokens[i].start, note_tokens[j].end)
+        if need == 1:
+            return Citation(fact, note_tokens[i].start, note_tokens[i].end)
+    return None
 
 
 class Vocabulary:
