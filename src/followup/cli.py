@@ -157,8 +157,7 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
     def save(draft: Draft) -> None:
         history.save_draft(run_id, draft)
 
-    console = _stderr_console()
-    if not (live and console.is_terminal):
+    if not (live and sys.stderr.isatty()):
         try:
             result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts, on_draft=save)
         except KeyboardInterrupt:
@@ -175,7 +174,7 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
                 grid.add_row(name, state)
             return grid
 
-        with Live(table(), console=console, transient=True, refresh_per_second=8) as screen:
+        with Live(table(), console=_stderr_console(), transient=True, refresh_per_second=8) as screen:
             def on_status(name: str, state: str) -> None:
                 states[name] = state
                 screen.update(table())
@@ -211,9 +210,8 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
     else:
         deadline = output.deadline_line(facts)
-        console = _stdout_console()
-        if console.is_terminal:
-            output.print_drafts(console, drafts, failures, deadline)
+        if sys.stdout.isatty():
+            output.print_drafts(_stdout_console(), drafts, failures, deadline)
         else:
             sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
         print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)

@@ -62,10 +62,10 @@ class LabelledScore:
 
 
 def load_labelled(folder: Path = LABELLED_DIR) -> list[tuple[LabelledNote, Facts]]:
-    import yaml
+    from .yamlfile import load_yaml
 
     entries = [entry for file in sorted(folder.glob("notes*.yaml"))
-               for entry in yaml.safe_load(file.read_text(encoding="utf-8"))]
+               for entry in load_yaml(file.read_text(encoding="utf-8"))]
     cache: dict[str, Facts] = {}
     loaded = []
     for entry in entries:

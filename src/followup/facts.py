@@ -192,10 +192,11 @@ def _parse_json(text: str, path: Path) -> Any:
 def _parse_yaml(text: str, path: Path) -> tuple[Any, _LineIndex]:
     import yaml
 
+    from .yamlfile import compose_and_load
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root, data = compose_and_load(text)
         index = _LineIndex(root)
-        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark else ""

@@ -70,11 +70,15 @@ class CheckContext:
     def message_tokens(self) -> list[text.Token]:
         """Word tokens of the message part: after the greeting, before the sign-off."""
         start = self.greeting.end if self.greeting else 0
-        return [t for t in text.tokens(self.note.body) if start <= t.start < self.signoff_start]
+        return [t for t in self.body_tokens if start <= t.start < self.signoff_start]
 
     @cached_property
     def word_count(self) -> int:
         return count_words(self.note.body)
+
+    @cached_property
+    def body_tokens(self) -> list[text.Token]:
+        return text.tokens(self.note.body)
 
     @cached_property
     def fact_vocabulary(self) -> text.Vocabulary:

@@ -113,6 +113,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
 def _load(path: str) -> Policy:
     import yaml
 
+    from ..yamlfile import load_yaml
     from .engine import PANEL_REGISTRY, REGISTRY
     from . import rules  # noqa: F401  (registers the checks the policy names)
 
@@ -120,7 +121,7 @@ def _load(path: str) -> Policy:
     if file.is_dir():
         file = file / "policy.yaml"
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PolicyError(f"{file}: guardrail policy not found") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

@@ -104,11 +104,13 @@ def shouting(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     allowed = {w.upper() for w in policy.option("allow", [])}
     loud_words = {w.upper() for w in policy.option("words", [])}
     known = context.fact_vocabulary.words if context.facts else set()
-    for field in ("subject", "body"):
-        for token in tokens(getattr(context.note, field)):
+    for field, field_tokens in (("subject", tokens(context.note.subject)), ("body", context.body_tokens)):
+        for token in field_tokens:
+            if not token.text.isupper():
+                continue
             word = token.text.strip("'’")
             letters = re.sub(r"[^A-Za-z]", "", word)
-            if len(letters) < 2 or not letters.isupper() or word.upper() in allowed or word.lower() in known:
+            if len(letters) < 2 or word.upper() in allowed or word.lower() in known:
                 continue
             if letters in loud_words or len(letters) >= 6:
                 yield _violation(context, policy, token.start, token.end, field)
@@ -279,11 +281,16 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
             yield _violation(context, policy, start, end, found=word)
 
     for token in context.message_tokens:
-        for number in numbers_in(token.text, words=False):
-            if number not in known_numbers and not _clock_time(body, token.start, token.end):
-                yield from report(token.text, token.start, token.end)
+        first = token.text[0]
+        if first.isdigit():
+            for number in numbers_in(token.text, words=False):
+                if number not in known_numbers and not _clock_time(body, token.start, token.end):
+                    yield from report(token.text, token.start, token.end)
+            continue
+        if not first.isupper():
+            continue
         word = re.split(r"['’]", token.text)[0]
-        if len(word) < 2 or not word[:1].isupper() or _sentence_initial(body, token.start):
+        if len(word) < 2 or _sentence_initial(body, token.start):
             continue
         if word.lower() in common or word.upper() in allowed_caps or vocabulary.knows(word):
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,6 +161,16 @@ class Vocabulary:
 
     @classmethod
     def of_facts(cls, facts: Facts) -> Vocabulary:
+        """The vocabulary of ``facts``, built once per facts object (a run checks many notes against one)."""
+        cached = _VOCABULARIES.get(id(facts))
+        if cached is not None and cached[0]() is facts:
+            return cached[1]
+        vocabulary = cls._build(facts)
+        _VOCABULARIES[id(facts)] = (weakref.ref(facts), vocabulary)
+        return vocabulary
+
+    @classmethod
+    def _build(cls, facts: Facts) -> Vocabulary:
         texts = [facts.company, facts.role, facts.candidate.name, *facts.candidate.strengths,
                  *facts.interview.highlights, facts.candidate.email or "", facts.candidate.phone or ""]
         names: set[str] = set(facts.candidate.name.lower().split())
@@ -181,6 +192,8 @@ class Vocabulary:
             lower = lower[:-2]
         return lower in self.words or stem(lower) in self.stems
 
+
+_VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
