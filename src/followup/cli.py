@@ -358,6 +358,44 @@ def show(
         sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts)))
 
 
+# --- eval -----------------------------------------------------------------------------
+
+
+@app.command("eval")
+def eval_command(
+    case: Annotated[Optional[list[str]], typer.Option("--case", help="Only this case (repeat for more).")] = None,
+    json_output: JsonOption = False,
+    junit: Annotated[Optional[Path], typer.Option("--junit", help="Also write a JUnit XML report here (for CI).")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Re-record the cases' responses from the configured endpoint.")] = False,
+    folder: Annotated[Path, typer.Option("--dir", help="The eval suite folder.")] = Path("evals"),
+    policy_file: PolicyOption = None,
+) -> None:
+    """Run the eval suite offline from recorded responses; exit 1 below its thresholds."""
+    from . import evals, output
+
+    if not (folder / "cases").is_dir():
+        _fail(f"{folder}/cases: no eval suite here; run followup eval from the project folder, or pass --dir")
+    if record:
+        from .models import ModelConfigError, settings_from_env
+
+        try:
+            settings_from_env("recording")
+        except ModelConfigError:
+            _fail("--record needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if it needs one)")
+    try:
+        report = evals.run_suite(folder, only=case, policy=_load_policy(policy_file), record=record)
+    except ValueError as error:
+        _fail(str(error).splitlines()[0])
+    if junit is not None:
+        junit.write_text(evals.junit_xml(report), encoding="utf-8")
+    if json_output:
+        print(report.model_dump_json(indent=2))
+    else:
+        sys.stdout.write(output.eval_table(report))
+    if not report.ok:
+        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
 # --- init and schema --------------------------------------------------------------------
 
 

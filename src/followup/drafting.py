@@ -66,6 +66,7 @@ class Draft(BaseModel):
 class DraftFailure(BaseModel):
     to: str
     error: str
+    kind: str = "service"
 
 
 class DraftingResult(BaseModel):
@@ -144,7 +145,7 @@ def draft_all(
             draft = draft_note(facts, person, model, policy, max_attempts=max_attempts, on_status=status)
         except ModelServiceError as error:
             status(person.name, "model error")
-            return DraftFailure(to=person.name, error=str(error))
+            return DraftFailure(to=person.name, error=str(error), kind=error.kind)
         if on_draft:
             on_draft(draft)
         return draft

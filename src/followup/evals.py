@@ -1,8 +1,10 @@
-"""Scoring the guardrails on labelled notes: per-category recall and the false-positive rate.
+"""The eval suite: cases drafted offline and from recorded responses, and the guardrails
+scored on labelled notes.
 
-A labelled note says whether it must pass or which category it must fail. A failing note is
-caught when the guardrails report an error of its category; a passing note is a false
-positive when the guardrails report any error at all.
+A case (``evals/cases/NAME.yaml``) is a facts file plus what its drafts must meet. A labelled
+note says whether it must pass or which category it must fail: a failing note is caught when
+the guardrails report an error of its category; a passing note is a false positive when they
+report any error at all.
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .drafting import Draft, draft_all
 from .facts import Facts, find_interviewer, load_facts
 from .guardrails import Policy, check_note, errors_in
-from .notes import Note
+from .guardrails.text import find_citation, tokens
+from .models import Model, ModelServiceError
+from .models.offline import OfflineComposer
+from .notes import Note, count_words
 
-LABELLED_DIR = Path("evals") / "labelled"
+EVALS_DIR = Path("evals")
+LABELLED_DIR = EVALS_DIR / "labelled"
 
 
 class LabelledNote(BaseModel):
@@ -98,3 +105,341 @@ def score_labelled(folder: Path = LABELLED_DIR, policy: Policy | None = None) ->
         else:
             score.misses.append(Miss(labelled.id, labelled.label, labelled.rule, found))
     return score
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+class Expectation(BaseModel):
+    """What one draft (or every draft, under ``all``) of a case must meet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    must_pass: bool = True
+    max_attempts: int | None = None
+    must_cite: list[str] = Field(default_factory=list)
+    must_not_contain: list[str] = Field(default_factory=list)
+    words: tuple[int, int] | None = None
+
+    def merged(self, specific: Expectation | None) -> Expectation:
+        if specific is None:
+            return self
+        data = self.model_dump()
+        data.update(specific.model_dump(exclude_unset=True))
+        return Expectation.model_validate(data)
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    description: str
+    facts: str  # path of the facts file, relative to the case file
+    model: str = "gpt-4o-mini"  # the model name the responses were recorded with
+    recorded: str  # "by hand: ..." or "live: <model> <date>"
+    expect: dict[str, Expectation] = Field(default_factory=dict)  # "all" or an interviewer's name
+    # For cassettes written by hand: the model's replies, per interviewer, in the order asked.
+    # evals/record_by_hand.py serves them from a local fake server while `followup eval --record` records.
+    replies: dict[str, list[str]] = Field(default_factory=dict)
+    path: Path | None = Field(None, exclude=True)
+
+    def expectation_for(self, name: str) -> Expectation:
+        return self.expect.get("all", Expectation()).merged(self.expect.get(name))
+
+    def load_facts(self) -> Facts:
+        assert self.path is not None
+        return load_facts((self.path.parent / self.facts).resolve())
+
+
+class DraftResult(BaseModel):
+    to: str
+    attempts: int
+    passed: bool
+    first_violations: list[str]  # rule ids of the errors in the first attempt
+    problems: list[str]  # the expectations this draft missed
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class CaseResult(BaseModel):
+    case: str
+    engine: str  # "offline" or "recorded"
+    drafts: list[DraftResult] = Field(default_factory=list)
+    error: str | None = None  # the case could not run (a model failure, a recording that no longer matches)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(d.ok for d in self.drafts)
+
+
+def load_cases(folder: Path = EVALS_DIR / "cases", only: list[str] | None = None) -> list[Case]:
+    from .yamlfile import load_yaml
+
+    cases = []
+    for file in sorted(folder.glob("*.yaml")):
+        if only and file.stem not in only:
+            continue
+        case = Case.model_validate({**load_yaml(file.read_text(encoding="utf-8")), "name": file.stem})
+        case.path = file
+        cases.append(case)
+    missing = set(only or []) - {c.name for c in cases}
+    if missing:
+        raise ValueError(f"no eval case named {', '.join(sorted(missing))} in {folder}")
+    return cases
+
+
+def judge_draft(case: Case, facts: Facts, draft: Draft) -> DraftResult:
+    """Compare one draft with its case's expectations."""
+    expect = case.expectation_for(draft.to)
+    problems = []
+    if expect.must_pass and not draft.passed:
+        problems.append("fails the guardrails: " + ", ".join(sorted({v.rule for v in errors_in(draft.violations)})))
+    if expect.max_attempts is not None and draft.attempts > expect.max_attempts:
+        problems.append(f"took {draft.attempts} attempts (at most {expect.max_attempts})")
+    body_tokens = tokens(draft.body)
+    for fact in expect.must_cite:
+        if find_citation(fact, body_tokens, frozenset()) is None:
+            problems.append(f"does not cite {fact!r}")
+    lower = f"{draft.subject}\n{draft.body}".lower()
+    for phrase in expect.must_not_contain:
+        if phrase.lower() in lower:
+            problems.append(f"contains {phrase!r}")
+    if expect.words is not None:
+        low, high = expect.words
+        words = count_words(draft.body)
+        if not low <= words <= high:
+            problems.append(f"has {words} words (expected {low}-{high})")
+    first = draft.history[0].violations if draft.history else draft.violations
+    return DraftResult(
+        to=draft.to, attempts=draft.attempts, passed=draft.passed,
+        first_violations=sorted({v.rule for v in errors_in(first)}), problems=problems,
+        prompt_tokens=sum(a.prompt_tokens or 0 for a in draft.history),
+        completion_tokens=sum(a.completion_tokens or 0 for a in draft.history),
+    )
+
+
+def run_case(case: Case, model: Model, engine: str, policy: Policy) -> CaseResult:
+    """Draft every interviewer of the case with ``model`` through the real pipeline, and judge the drafts."""
+    facts = case.load_facts()
+    try:
+        result = draft_all(facts, list(facts.interviewers), model, policy)
+    except ModelServiceError as error:
+        return CaseResult(case=case.name, engine=engine, error=str(error))
+    outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts])
+    if any(f.kind == "not_recorded" for f in result.failures):
+        outcome.error = (f"case {case.name!r}: a request no longer matches its recording (the prompts or the facts "
+                         f"changed since it was recorded); re-record it against a configured endpoint: "
+                         f"followup eval --record --case {case.name}")
+    elif result.failures:
+        outcome.error = "; ".join(f"{f.to}: {f.error}" for f in result.failures)
+    return outcome
+
+
+# --- recorded responses (vcrpy cassettes) ------------------------------------------------
+
+CASSETTES_DIR = EVALS_DIR / "cassettes"
+REPLAY_BASE_URL = "http://recorded.invalid/v1"  # never reached: every request is answered from the cassette
+SECRET_REQUEST_HEADERS = ["authorization", "api-key", "openai-organization", "openai-project", "cookie"]
+SECRET_RESPONSE_HEADERS = {"set-cookie", "openai-organization", "openai-project", "cookie"}
+
+
+class RecordingMismatch(Exception):
+    """A request had no recorded answer: the prompt changed since the cassette was recorded."""
+
+
+def cassette_path(case: Case) -> Path:
+    assert case.path is not None
+    return case.path.parent.parent / "cassettes" / f"{case.name}.yaml"
+
+
+def _json_body_matcher(first: object, second: object) -> None:
+    import json
+
+    def parsed(request: object) -> object:
+        body = getattr(request, "body", None) or b""
+        try:
+            return json.loads(body.decode() if isinstance(body, bytes) else body)
+        except ValueError:
+            return body
+
+    if parsed(first) != parsed(second):
+        raise AssertionError("the request body differs from the recording")
+
+
+def _scrub_response(response: dict) -> dict:  # type: ignore[type-arg]
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SECRET_RESPONSE_HEADERS:
+            del headers[name]
+    return response
+
+
+def cassette(path: Path, record: bool) -> object:
+    """A vcrpy cassette context: replays ``path`` (or, with ``record``, records it afresh)."""
+    import vcr
+
+    recorder = vcr.VCR(
+        record_mode="all" if record else "none",
+        match_on=["method", "path", "json_body"],
+        filter_headers=SECRET_REQUEST_HEADERS,
+        before_record_response=_scrub_response,
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("json_body", _json_body_matcher)
+    if record and path.exists():
+        path.unlink()
+    return recorder.use_cassette(str(path), allow_playback_repeats=False)
+
+
+def recorded_model(case: Case, record: bool = False) -> Model:
+    """The OpenAI-compatible client as the pipeline uses it, pointed at the recording (or the live endpoint)."""
+    from .models import ModelSettings, settings_from_env
+    from .models.openai_chat import OpenAIChatModel, transport_retrying
+
+    if record:
+        settings: ModelSettings = settings_from_env(case.model)
+        return OpenAIChatModel(case.model, base_url=settings.base_url, api_key=settings.api_key,
+                               timeout=settings.timeout)
+    # One try only: a request missing from the cassette must fail at once, not be retried.
+    return OpenAIChatModel(case.model, base_url=REPLAY_BASE_URL, api_key="sk-replay-not-a-key",
+                           retrying=transport_retrying(attempts=1))
+
+
+def run_recorded_case(case: Case, policy: Policy, record: bool = False) -> CaseResult:
+    path = cassette_path(case)
+    if not record and not path.exists():
+        return CaseResult(case=case.name, engine="recorded",
+                          error=f"no recording at {path}: record it with followup eval --record --case {case.name}")
+    with cassette(path, record):  # type: ignore[attr-defined]
+        return run_case(case, recorded_model(case, record), "recorded", policy)
+
+
+# --- the suite ---------------------------------------------------------------------------
+
+
+class EngineTotals(BaseModel):
+    engine: str
+    drafts: int
+    final_pass_rate: float
+    first_attempt_pass_rate: float
+    expectation_rate: float  # share of drafts meeting every expectation of their case
+    mean_attempts: float
+    prompt_tokens: int
+    completion_tokens: int
+    case_errors: int
+
+
+class GuardrailScore(BaseModel):
+    notes: int
+    recall: dict[str, float]
+    false_positive_rate: float
+
+
+class SuiteReport(BaseModel):
+    cases: list[CaseResult]
+    totals: list[EngineTotals]
+    guardrails: GuardrailScore | None
+    failures: list[str]  # thresholds not met, and cases that could not run
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def totals_for(engine: str, results: list[CaseResult]) -> EngineTotals:
+    drafts = [d for r in results if r.engine == engine for d in r.drafts]
+    count = len(drafts) or 1
+    return EngineTotals(
+        engine=engine,
+        drafts=len(drafts),
+        final_pass_rate=sum(d.passed for d in drafts) / count,
+        first_attempt_pass_rate=sum(not d.first_violations for d in drafts) / count,
+        expectation_rate=sum(d.ok for d in drafts) / count,
+        mean_attempts=sum(d.attempts for d in drafts) / count,
+        prompt_tokens=sum(d.prompt_tokens for d in drafts),
+        completion_tokens=sum(d.completion_tokens for d in drafts),
+        case_errors=sum(r.error is not None for r in results if r.engine == engine),
+    )
+
+
+def load_thresholds(folder: Path = EVALS_DIR) -> dict:  # type: ignore[type-arg]
+    from .yamlfile import load_yaml
+
+    return load_yaml((folder / "thresholds.yaml").read_text(encoding="utf-8"))
+
+
+def run_suite(
+    folder: Path = EVALS_DIR,
+    *,
+    only: list[str] | None = None,
+    policy: Policy,
+    record: bool = False,
+    labelled: bool = True,
+) -> SuiteReport:
+    """Every case offline and from its recording (or, with ``record``, recorded afresh), then the labelled notes."""
+    thresholds = load_thresholds(folder)
+    cases = load_cases(folder / "cases", only)
+    results: list[CaseResult] = []
+    for case in cases:
+        if not record:
+            results.append(run_case(case, OfflineComposer(), "offline", policy))
+        results.append(run_recorded_case(case, policy, record))
+    engines = ["recorded"] if record else ["offline", "recorded"]
+    totals = [totals_for(engine, results) for engine in engines]
+    failures = [f"{r.engine} {r.case}: {r.error}" for r in results if r.error]
+    for total in totals:
+        failures += _below(total, thresholds.get("drafts", {}).get(total.engine, {}))
+    score = None
+    if labelled and not only:
+        labelled_score = score_labelled(folder / "labelled", policy)
+        score = GuardrailScore(
+            notes=labelled_score.passing + sum(labelled_score.total.values()),
+            recall={c: round(labelled_score.recall(c), 4) for c in labelled_score.categories},
+            false_positive_rate=round(labelled_score.false_positive_rate, 4),
+        )
+        limits = thresholds.get("guardrails", {})
+        for category, recall in score.recall.items():
+            if recall < limits.get("min_recall", 0):
+                failures.append(f"guardrails: {category} recall {recall:.2f} < {limits['min_recall']}")
+        if score.false_positive_rate > limits.get("max_false_positive_rate", 1):
+            failures.append(f"guardrails: false-positive rate {score.false_positive_rate:.3f} > "
+                            f"{limits['max_false_positive_rate']}")
+    return SuiteReport(cases=results, totals=totals, guardrails=score, failures=failures)
+
+
+def _below(total: EngineTotals, limits: dict) -> list[str]:  # type: ignore[type-arg]
+    found = []
+    for key, value in limits.items():
+        measure, _, bound = key.partition("_")
+        actual = getattr(total, bound)
+        if (measure == "min" and actual < value) or (measure == "max" and actual > value):
+            found.append(f"{total.engine}: {bound.replace('_', ' ')} {actual:.2f} {'<' if measure == 'min' else '>'} {value}")
+    return found
+
+
+def junit_xml(report: SuiteReport) -> str:
+    """The report as JUnit XML: one test case per eval case and engine, one for the guardrail scores."""
+    from xml.etree import ElementTree as ET
+
+    suite = ET.Element("testsuite", name="followup-eval")
+    for result in report.cases:
+        case = ET.SubElement(suite, "testcase", classname=f"eval.{result.engine}", name=result.case)
+        problems = ([result.error] if result.error else []) + [
+            f"{d.to}: {p}" for d in result.drafts for p in d.problems
+        ]
+        if problems:
+            ET.SubElement(case, "failure", message=problems[0]).text = "\n".join(problems)
+    if report.guardrails is not None:
+        case = ET.SubElement(suite, "testcase", classname="eval.guardrails", name="labelled-notes")
+        guardrail_failures = [f for f in report.failures if f.startswith("guardrails:")]
+        if guardrail_failures:
+            ET.SubElement(case, "failure", message=guardrail_failures[0]).text = "\n".join(guardrail_failures)
+    tests = len(suite)
+    failed = sum(1 for case in suite if len(case))
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failed))
+    return ET.tostring(suite, encoding="unicode")

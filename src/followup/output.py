@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .drafting import Draft, DraftFailure
+    from .evals import SuiteReport
     from .guardrails.engine import CheckResult
     from .history import RunSummary
     from .notes import Note
@@ -228,3 +229,33 @@ def print_check(console: Console, note: Note, result: CheckResult) -> None:
         console.print(Text(f"skipped without --facts: {', '.join(result.skipped)}", style="dim"))
     verdict = "passes the guardrails" if result.passed else "fails the guardrails"
     console.print(Text(f"The note {verdict}.", style="green" if result.passed else "red"))
+
+
+# --- eval -------------------------------------------------------------------------------
+
+
+def eval_table(report: SuiteReport) -> str:
+    """Per case and draft: attempts, verdict, what the first attempt broke; then the totals."""
+    rows = [("case", "engine", "to", "attempts", "passed", "first attempt broke", "missed")]
+    for result in report.cases:
+        if result.error:
+            rows.append((result.case, result.engine, "-", "-", "ERROR", "-", result.error))
+        for draft in result.drafts:
+            rows.append((result.case, result.engine, draft.to, str(draft.attempts), "yes" if draft.passed else "NO",
+                         ", ".join(draft.first_violations) or "-", "; ".join(draft.problems) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    lines.append("")
+    for total in report.totals:
+        lines.append(
+            f"{total.engine}: {total.drafts} drafts, final pass rate {total.final_pass_rate:.0%}, first-attempt pass "
+            f"rate {total.first_attempt_pass_rate:.0%}, expectations met {total.expectation_rate:.0%}, mean attempts "
+            f"{total.mean_attempts:.2f}, tokens {total.prompt_tokens} prompt + {total.completion_tokens} completion"
+        )
+    if report.guardrails is not None:
+        recall = ", ".join(f"{category} {value:.2f}" for category, value in report.guardrails.recall.items())
+        lines.append(f"guardrails on {report.guardrails.notes} labelled notes: recall {recall}; "
+                     f"false-positive rate {report.guardrails.false_positive_rate:.3f}")
+    lines += [f"BELOW THRESHOLD: {failure}" for failure in report.failures]
+    lines.append("eval: " + ("all thresholds met" if report.ok else f"{len(report.failures)} problem(s)"))
+    return "\n".join(lines) + "\n"

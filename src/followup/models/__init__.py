@@ -51,7 +51,15 @@ class Model(Protocol):
 
 
 class ModelServiceError(Exception):
-    """The model service failed; the message is one line a user can act on."""
+    """The model service failed; the message is one line a user can act on.
+
+    ``kind`` names the failure for callers that treat some differently ("not_recorded": the
+    request has no answer in a replayed recording).
+    """
+
+    def __init__(self, message: str, kind: str = "service") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ModelConfigError(Exception):

@@ -89,6 +89,8 @@ class OpenAIChatModel:
         try:
             completion = self._retrying(self._create, request.messages)
         except openai.APIError as error:
+            if _not_recorded(error):
+                raise ModelServiceError("this request is not in the recording being replayed", "not_recorded") from None
             raise ModelServiceError(self._explain(error)) from None
         except ValueError as error:  # the SDK could not decode the body
             raise ModelServiceError(f"the model service sent a reply that is not JSON ({error}); check OPENAI_BASE_URL") from None
@@ -146,6 +148,16 @@ class OpenAIChatModel:
         else:
             message = f"the model service failed: {error}"
         return redact(message, self._api_key)
+
+
+def _not_recorded(error: BaseException) -> bool:
+    """True when a replayed recording (vcrpy, in the eval suite and tests) had no answer for the request."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if type(cause).__name__ == "CannotOverwriteExistingCassetteException":
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _about_response_format(error: openai.BadRequestError) -> bool:
