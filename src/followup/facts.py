@@ -22,6 +22,14 @@ SEND_WITHIN = timedelta(hours=24)
 Tone = Literal["warm", "formal", "concise"]
 
 
+class DuplicateInterviewer(ValueError):
+    """Two interviewers share a name; ``index`` is the second one's place in the list."""
+
+    def __init__(self, index: int, name: str) -> None:
+        super().__init__(f"duplicate interviewer name {name!r}: names must be unique")
+        self.index = index
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
@@ -76,10 +84,10 @@ class Facts(_Strict):
     @model_validator(mode="after")
     def _unique_interviewer_names(self) -> Facts:
         seen: set[str] = set()
-        for person in self.interviewers:
+        for index, person in enumerate(self.interviewers):
             key = person.name.casefold()
             if key in seen:
-                raise ValueError(f"duplicate interviewer name {person.name!r}: names must be unique")
+                raise DuplicateInterviewer(index, person.name)
             seen.add(key)
         return self
 
@@ -252,30 +260,30 @@ class _LineIndex:
                 self._check(item, seen)
 
     def line_of(self, loc: tuple[Any, ...]) -> int | None:
+        """The line of the key (or list item) that ``loc`` ends at, or of the nearest existing parent."""
         import yaml
 
-        node, line = self.root, None
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
         for part in loc:
-            if node is None:
-                break
-            line = node.start_mark.line + 1
             if isinstance(node, yaml.MappingNode):
                 match = next(((k, v) for k, v in node.value if k.value == part), None)
                 if match is None:
-                    return line
-                line = match[0].start_mark.line + 1
-                node = match[1]
+                    break
+                line, node = match[0].start_mark.line + 1, match[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
                 node = node.value[part]
+                line = node.start_mark.line + 1
             else:
-                return line
-        if node is not None and not isinstance(node, yaml.MappingNode):
-            return node.start_mark.line + 1
+                break
         return line
 
 
 def _describe(path: Path, error: dict[str, Any], lines: _LineIndex | None) -> str:
     loc = tuple(error["loc"])
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, DuplicateInterviewer):
+        loc = ("interviewers", cause.index, "name")
     field = _format_loc(loc)
     where = f"{path}"
     line = lines.line_of(loc) if lines else None

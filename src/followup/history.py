@@ -201,7 +201,7 @@ class History:
             if row is None:
                 raise HistoryError("no runs yet: run 'followup write FACTS' first")
             return str(row["id"])
-        rows = self._db.execute("SELECT id FROM runs WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        rows = self._db.execute("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ?", (prefix, prefix)).fetchall()
         if not rows:
             raise HistoryError(f"no run {prefix!r}; 'followup history' lists them")
         if len(rows) > 1:

@@ -22,8 +22,13 @@ _COMMON_STARTS = {
     "your", "their", "its", "this", "that", "these", "those", "both", "some", "more",
 }
 _NEGATIVE = re.compile(r"\b(blank\w*|fumbl\w*|stumbl\w*|mess\w* up|botch\w*|struggl\w*|wrong|mistake\w*|forgot)\b", re.I)
-_NOT_MENTIONED = re.compile(r"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to)\s+(?:mention|talk about|bring up)\s+(.+)$", re.I)
+_NOT_DONE = re.compile(
+    r"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to)\s+"
+    r"(mention|talk about|bring up|explain|show|describe|cover|share|walk through|go into)\s+(.+)$", re.I)
 _QUESTION_ABOUT = re.compile(r"\b(?:question|answer)\s+(?:about|on|regarding|around)\s+(.+)$", re.I)
+# Where a clarify point turns from its subject to what went wrong: "... on error budgets | was rushed".
+_SHORTCOMING = re.compile(
+    r"\s+(?:was|were|felt|came out|came across|sounded|seemed|got|skipped|missed|left out|lacked|did not|didn't)\b.*$", re.I)
 SHORT_NOTE_WORDS = 85
 _CLAUSE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|plans?|wants?|uses?|runs?|needs?)\b")
 
@@ -85,7 +90,9 @@ class _Picker:
 
     def __call__(self, options: list[str]) -> str:
         self.slot += 1
-        return options[(self.seat * (self.slot % 3 + 1) + self.slot) % len(options)]
+        # The seat shifts every slot's choice, so two interviewers never share a phrasing in the same slot
+        # (while the panel is no larger than the options); the slot mixes which options go together.
+        return options[(self.seat + self.slot * 7) % len(options)]
 
 
 def _seat(facts: Facts, interviewer: Interviewer) -> int:
@@ -192,14 +199,18 @@ def _second_reference(reference: tuple[str, str], pick: _Picker) -> str:
 
 
 def _clarification(point: str, formal: bool, pick: _Picker) -> str:
+    """A clarify point as a confident addition, never a rerun of what went wrong."""
     text = _phrase(point)
     more = "I would be glad to share more about it." if formal else "I'd be glad to tell you more about it."
-    if match := _NOT_MENTIONED.match(text):
-        return f"I realize I did not mention {match.group(1)}. {more}"
+    if match := _NOT_DONE.match(text):
+        verb = match.group(1).lower()
+        return f"I realize I did not {verb} {match.group(2)}. {more}"
     if match := _QUESTION_ABOUT.search(text):
-        return f"In further consideration of your question about {match.group(1)}, I would welcome the chance to expand on my answer."
+        subject = _SHORTCOMING.sub("", match.group(1))
+        return f"In further consideration of your question about {subject}, I would welcome the chance to expand on my answer."
     if _NEGATIVE.search(text):
         subject = re.split(r"\b(?:on|about|with|regarding)\b", text, maxsplit=1)[-1].strip()
+        subject = _SHORTCOMING.sub("", subject)
         return f"I have given more thought to {subject} since we spoke, and {more[0].lower()}{more[1:]}"
     if text.lower().startswith(("i ", "i'")):
         return f"I would also like to add that {text}."
