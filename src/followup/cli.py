@@ -232,6 +232,130 @@ def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-unty
             print(f"--- {message['role']}\n{message['content']}\n")
 
 
+# --- regenerate -----------------------------------------------------------------------
+
+
+@app.command()
+def regenerate(
+    to: Annotated[str, typer.Option("--to", help="Whose draft to change.")],
+    tweak: Annotated[list[str], typer.Option("--tweak", help="The change, in plain words: 'shorter', 'mention the on-call rotation' (repeat for more).")],
+    run: Annotated[Optional[str], typer.Option("--run", help="The run (id or unique prefix; default: the latest).")] = None,
+    from_version: Annotated[Optional[int], typer.Option("--from-version", min=1, help="Start from this version (default: the latest).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="The model to use (default: the run's model).")] = None,
+    json_output: JsonOption = False,
+    no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", min=1, max=10, help="Model calls, repairs included.")] = 3,
+    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    policy_file: PolicyOption = None,
+) -> None:
+    """Make a new version of one interviewer's draft with your changes; every version is kept."""
+    from .drafting import draft_note
+    from .facts import FactsError, find_interviewer
+    from .history import HistoryError
+    from .models import ModelConfigError, ModelServiceError, open_model, settings_from_env
+    from .models.tweaks import UnsupportedTweak
+    from .notes import Note
+    from .output import draft_from_row
+
+    tweaks = [t.strip() for t in tweak if t.strip()]
+    if not tweaks:
+        _fail("--tweak: say what to change, e.g. --tweak shorter")
+    store = _open_history()
+    try:
+        run_id = store.resolve_run(run)
+        parent = store.draft(run_id, to, from_version)
+        earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
+        facts = store.run_facts(run_id)
+        interviewer = find_interviewer(facts, parent["interviewer"])
+    except (HistoryError, FactsError) as error:
+        _fail(str(error))
+    chosen = model or (parent["model"] if parent["model"] == "offline" else None) or store.run_model(run_id)
+    try:
+        chosen_model = open_model(settings_from_env(chosen, timeout))
+    except ModelConfigError as error:
+        _fail(str(error))
+    previous = Note(subject=parent["subject"], body=parent["body"])
+    try:
+        draft = draft_note(facts, interviewer, chosen_model, _load_policy(policy_file), max_attempts=max_attempts,
+                           previous=previous, tweaks=tweaks, earlier_tweaks=earlier)
+    except UnsupportedTweak as error:
+        _fail(f"offline: {error}")
+    except ModelServiceError as error:
+        _fail(str(error), EXIT_MODEL_FAILURE)
+    draft.version = store.next_version(run_id, interviewer.name)
+    draft.parent_version = parent["version"]
+    try:
+        store.save_draft(run_id, draft)
+    except HistoryError as error:
+        _fail(str(error))
+    _show_new_version(run_id, facts, draft, draft_from_row(parent), json_output=json_output, diff=not no_diff)
+
+
+def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool) -> None:
+    from . import output
+
+    if json_output:
+        print(output.to_json(output.drafts_payload(run_id, facts, [draft])))
+    else:
+        if sys.stdout.isatty():
+            output.print_drafts(_stdout_console(), [draft], [], None)
+        else:
+            sys.stdout.write(output.plain_drafts([draft], [], None))
+        if diff:
+            pieces = output.word_diff(parent.note.as_text(), draft.note.as_text())
+            print(f"\n--- changes from version {parent.version} to version {draft.version}")
+            if sys.stdout.isatty():
+                output.print_diff(_stdout_console(), pieces)
+            else:
+                print(output.diff_text(pieces))
+        print(f"followup: saved as version {draft.version} of {draft.to} in run {run_id}", file=sys.stderr)
+    if not draft.passed:
+        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
+@app.command()
+def diff(
+    run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
+    version_a: Annotated[int, typer.Argument(metavar="A", help="The older version.")],
+    version_b: Annotated[int, typer.Argument(metavar="B", help="The newer version.")],
+    to: Annotated[str, typer.Option("--to", help="Whose draft.")],
+) -> None:
+    """Show a word diff between two versions of one interviewer's draft."""
+    from . import output
+    from .history import HistoryError
+
+    store = _open_history()
+    try:
+        run_id = store.resolve_run(run)
+        first, second = (output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
+    except HistoryError as error:
+        _fail(str(error))
+    pieces = output.word_diff(first.note.as_text(), second.note.as_text())
+    if sys.stdout.isatty():
+        output.print_diff(_stdout_console(), pieces)
+    else:
+        print(output.diff_text(pieces))
+
+
+@app.command()
+def sent(
+    run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
+    to: Annotated[str, typer.Option("--to", help="Whose note you sent.")],
+    version: Annotated[Optional[int], typer.Option("--version", min=1, help="The version you sent (default: the latest).")] = None,
+) -> None:
+    """Record that you sent a note (followup never sends mail itself)."""
+    from .history import HistoryError
+
+    store = _open_history()
+    try:
+        run_id = store.resolve_run(run)
+        row = store.draft(run_id, to, version)
+        when = store.mark_sent(run_id, row["interviewer"], row["version"])
+    except HistoryError as error:
+        _fail(str(error))
+    print(f"marked version {row['version']} of {row['interviewer']} in run {run_id} as sent at {when}")
+
+
 # --- check ----------------------------------------------------------------------------
 
 
@@ -325,37 +449,40 @@ def show(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[Optional[str], typer.Option("--to", help="Only this interviewer's draft.")] = None,
     version: Annotated[Optional[int], typer.Option("--version", min=1, help="This version (default: the latest).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Also write the shown drafts as .md (and .eml) into this folder.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show the drafts of a past run."""
+    """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
     from .history import HistoryError
 
     store = _open_history()
     try:
         run_id = store.resolve_run(run)
+        facts = store.run_facts(run_id)
+        names = [to] if to else sorted({r["interviewer"] for r in store.drafts(run_id)})
+        rows = [store.draft(run_id, name, version) for name in names]
     except HistoryError as error:
         _fail(str(error))
-    facts = store.run_facts(run_id)
-    rows = store.drafts(run_id)
-    if to is not None:
-        rows = [r for r in rows if r["interviewer"].casefold() == to.strip().casefold()]
-        if not rows:
-            _fail(f"--to: run {run_id} has no draft for {to!r}")
-    if version is not None:
-        rows = [r for r in rows if r["version"] == version]
-        if not rows:
-            _fail(f"--version: run {run_id} has no version {version}")
-    else:
-        latest: dict[str, dict] = {}
-        for row in rows:
-            latest[row["interviewer"]] = row
-        rows = list(latest.values())
     drafts = [output.draft_from_row(row) for row in rows]
+    if out is not None:
+        try:
+            paths = output.write_files(out, facts, drafts)
+        except OSError as error:
+            _fail(f"{out}: cannot write ({error.strerror or error})")
+        for path in paths:
+            print(f"followup: wrote {path}", file=sys.stderr)
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
-    else:
-        sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts)))
+        return
+    unsent = any(row["sent_at"] is None for row in store.drafts(run_id))
+    sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent else None))
+    for draft, row in zip(drafts, rows):
+        chain = store.tweak_chain(run_id, draft.to, draft.version)
+        if chain:
+            print(f"{draft.to} v{draft.version} tweaks: " + " -> ".join(chain))
+        if row["sent_at"]:
+            print(f"{draft.to} v{draft.version} sent at {row['sent_at']}")
 
 
 # --- eval -----------------------------------------------------------------------------

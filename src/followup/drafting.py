@@ -83,9 +83,13 @@ def draft_note(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     previous: Note | None = None,
     tweaks: list[str] | None = None,
+    earlier_tweaks: list[str] | None = None,
     on_status: StatusCallback | None = None,
 ) -> Draft:
-    """Ask ``model`` for one interviewer's note (or a tweaked version of ``previous``) until it passes."""
+    """Ask ``model`` for one interviewer's note (or a tweaked version of ``previous``) until it passes.
+
+    ``earlier_tweaks`` are those that made ``previous``: the offline composer replays the whole chain.
+    """
     status = on_status or (lambda name, text: None)
     limits = policy.note_limits
     if previous is not None and tweaks:
@@ -100,6 +104,7 @@ def draft_note(
         started = datetime.now(timezone.utc)
         reply = model.complete(
             DraftRequest(facts, interviewer, messages, purpose, previous=previous, tweaks=list(tweaks or []),
+                         tweak_chain=[*(earlier_tweaks or []), *(tweaks or [])],
                          violations=history[-1].violations if history else [])
         )
         note, fixed = autofix(reply.note)

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import __version__
 from .drafting import Draft
 from .facts import Facts
 
@@ -72,6 +73,10 @@ MIGRATIONS: list[str] = [
         finished_at TEXT NOT NULL
     );
     CREATE INDEX drafts_by_run ON drafts(run_id, interviewer, version);
+    """,
+    # 2: which followup wrote each run, to make sense of old runs after upgrades.
+    """
+    ALTER TABLE runs ADD COLUMN followup_version TEXT
     """,
 ]
 
@@ -139,7 +144,7 @@ class History:
                 self._db.execute(f"PRAGMA user_version={number}")
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
+        return _Transaction(self._db, self._lock, self.path)
 
     # --- writing ---------------------------------------------------------------------
 
@@ -148,10 +153,10 @@ class History:
         send_by = facts.send_by.isoformat() if facts.send_by else None
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO runs (id, created_at, facts_path, facts_hash, facts_json, company, role, model, send_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (id, created_at, facts_path, facts_hash, facts_json, company, role, model, send_by,"
+                " followup_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, _now(), facts_path, facts.fingerprint(), facts.model_dump_json(), facts.company, facts.role,
-                 model, send_by),
+                 model, send_by, __version__),
             )
         return run_id
 
@@ -208,6 +213,9 @@ class History:
             raise HistoryError(f"run id {prefix!r} is ambiguous: {', '.join(r['id'] for r in rows)}")
         return str(rows[0]["id"])
 
+    def run_model(self, run_id: str) -> str:
+        return str(self._db.execute("SELECT model FROM runs WHERE id = ?", (run_id,)).fetchone()["model"])
+
     def run_facts(self, run_id: str) -> Facts:
         row = self._db.execute("SELECT facts_json FROM runs WHERE id = ?", (run_id,)).fetchone()
         return Facts.model_validate_json(row["facts_json"])
@@ -218,6 +226,45 @@ class History:
         ).fetchall()
         return [dict(row) for row in rows]
 
+    def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
+        """One saved draft: ``version``, or the latest, of one interviewer (matched case-insensitively)."""
+        rows = [r for r in self.drafts(run_id) if r["interviewer"].casefold() == interviewer.strip().casefold()]
+        if not rows:
+            first = [r for r in self.drafts(run_id) if r["interviewer"].split()[0].casefold() == interviewer.strip().casefold()]
+            rows = first if len({r["interviewer"] for r in first}) == 1 else []
+        if not rows:
+            names = ", ".join(sorted({r["interviewer"] for r in self.drafts(run_id)}))
+            raise HistoryError(f"run {run_id} has no draft for {interviewer!r}; it has: {names}")
+        if version is None:
+            return max(rows, key=lambda r: r["version"])
+        chosen = [r for r in rows if r["version"] == version]
+        if not chosen:
+            versions = ", ".join(str(r["version"]) for r in rows)
+            raise HistoryError(f"{rows[0]['interviewer']} has no version {version} in run {run_id}; versions: {versions}")
+        return chosen[0]
+
+    def tweak_chain(self, run_id: str, interviewer: str, version: int) -> list[str]:
+        """Every tweak from version 1 to ``version``, following the parents."""
+        chain: list[str] = []
+        row: dict[str, Any] | None = self.draft(run_id, interviewer, version)
+        while row is not None:
+            chain = json.loads(row["tweaks_json"]) + chain
+            parent = row["parent_version"]
+            row = self.draft(run_id, interviewer, parent) if parent else None
+        return chain
+
+    def next_version(self, run_id: str, interviewer: str) -> int:
+        row = self._db.execute("SELECT MAX(version) FROM drafts WHERE run_id = ? AND interviewer = ?",
+                               (run_id, interviewer)).fetchone()
+        return (row[0] or 0) + 1
+
+    def mark_sent(self, run_id: str, interviewer: str, version: int) -> str:
+        sent_at = _now()
+        with self._transaction() as db:
+            db.execute("UPDATE drafts SET sent_at = ? WHERE run_id = ? AND interviewer = ? AND version = ?",
+                       (sent_at, run_id, interviewer, version))
+        return sent_at
+
     def attempts(self, draft_id: int) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT * FROM attempts WHERE draft_id = ? ORDER BY number", (draft_id,)).fetchall()
         return [dict(row) for row in rows]
@@ -226,13 +273,17 @@ class History:
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the store's lock; rolled back on any error."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        self.db, self.lock = db, lock
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, path: Path) -> None:
+        self.db, self.lock, self.path = db, lock, path
 
     def __enter__(self) -> sqlite3.Connection:
         self.lock.acquire()
         try:
             self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            self.lock.release()
+            raise HistoryError(f"{self.path}: the history database stayed locked ({error}); "
+                               "another followup may be writing: try again") from None
         except BaseException:
             self.lock.release()
             raise

@@ -195,13 +195,15 @@ def history_text(listing: list[tuple[RunSummary, list[dict]]]) -> str:  # type: 
     lines = []
     for run, rows in listing:
         lines.append(f"{run.id}  {run.created_at}  {run.company} · {run.role}  ({run.model})")
-        latest: dict[str, dict] = {}  # type: ignore[type-arg]
+        versions: dict[str, list[dict]] = {}  # type: ignore[type-arg]
         for row in rows:
-            latest[row["interviewer"]] = row
-        for name, row in latest.items():
-            verdict = "passed" if row["passed"] else "FAILED"
-            sent = f", sent {row['sent_at']}" if row["sent_at"] else ""
-            lines.append(f"    {name}: v{row['version']} {verdict}{sent}")
+            versions.setdefault(row["interviewer"], []).append(row)
+        for name, chain in versions.items():
+            latest = max(chain, key=lambda r: r["version"])
+            verdict = "passed" if latest["passed"] else "FAILED"
+            count = f"{len(chain)} versions" if len(chain) > 1 else "1 version"
+            sent = [f"v{r['version']} sent {r['sent_at']}" for r in chain if r["sent_at"]]
+            lines.append(f"    {name}: {count}, latest v{latest['version']} {verdict}" + (f"; {', '.join(sent)}" if sent else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -259,3 +261,41 @@ def eval_table(report: SuiteReport) -> str:
     lines += [f"BELOW THRESHOLD: {failure}" for failure in report.failures]
     lines.append("eval: " + ("all thresholds met" if report.ok else f"{len(report.failures)} problem(s)"))
     return "\n".join(lines) + "\n"
+
+
+# --- diffs --------------------------------------------------------------------------------
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """(kind, text) pieces from ``before`` to ``after``: kind is "same", "removed" or "added"."""
+    import difflib
+
+    # Words keep their trailing white space, so a changed run of words reads as one phrase.
+    old, new = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
+    pieces: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, [w.strip() for w in old], [w.strip() for w in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append(("same", "".join(new[j1:j2])))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", "".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", "".join(new[j1:j2])))
+    return pieces
+
+
+def diff_text(pieces: list[tuple[str, str]]) -> str:
+    """A word diff as plain text: [-removed-] and {+added+}, as git diff --word-diff shows it."""
+    marks = {"same": "{}", "removed": "[-{}-]", "added": "{{+{}+}}"}
+    return "".join(marks[kind].format(text) for kind, text in pieces)
+
+
+def print_diff(console: Console, pieces: list[tuple[str, str]]) -> None:
+    from rich.text import Text
+
+    styles = {"same": "", "removed": "red strike", "added": "green bold"}
+    text = Text()
+    for kind, piece in pieces:
+        text.append(piece, style=styles[kind])
+    console.print(text)

@@ -32,7 +32,8 @@ class DraftRequest:
     messages: Messages
     purpose: str = "draft"  # draft | repair | tweak
     previous: Note | None = None
-    tweaks: list[str] = field(default_factory=list)
+    tweaks: list[str] = field(default_factory=list)  # the changes asked for now
+    tweak_chain: list[str] = field(default_factory=list)  # every tweak from version 1 on, these last
     violations: list[Violation] = field(default_factory=list)  # of the previous attempt, when repairing
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
 from ..notes import Note, count_words
 from . import DraftRequest, ModelReply
+from .tweaks import UnsupportedTweak, parse_tweak
 
 # Words that start a fact but are not names, so they are lower-cased mid-sentence.
 _COMMON_STARTS = {
@@ -38,18 +39,66 @@ class Style:
     """How to shape the note; tweaks adjust these."""
 
     tone: str = "warm"
-    length: str = "normal"  # short | normal | long
-    mention: tuple[str, ...] = ()
-    avoid: tuple[str, ...] = field(default_factory=tuple)
+    length: int = 0  # -2 shortest .. 2 longest, on top of the tone's own length
+    mention: tuple[str, ...] = ()  # facts to put first
+    avoid: tuple[str, ...] = field(default_factory=tuple)  # facts to leave out
+
+    @property
+    def level(self) -> int:
+        """How much the note says: concise notes start one step shorter."""
+        return max(-2, min(2, self.length - (1 if self.tone == "concise" else 0)))
 
 
 class OfflineComposer:
     name = "offline"
 
     def complete(self, request: DraftRequest) -> ModelReply:
-        style = Style(tone=request.facts.tone)
+        style = style_for(request.facts, request.interviewer, request.tweak_chain)
         note = compose(request.facts, request.interviewer, style)
+        if request.tweaks:
+            before = compose(request.facts, request.interviewer,
+                             style_for(request.facts, request.interviewer, request.tweak_chain[: -len(request.tweaks)]))
+            _check_tweaks_took_effect(request.tweaks, before, note)
         return ModelReply(note=note, raw=json.dumps(note.model_dump(), ensure_ascii=False))
+
+
+def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str]) -> Style:
+    """The facts' tone with every tweak of the chain applied in order."""
+    style = Style(tone=facts.tone)
+    for asked in tweaks:
+        tweak = parse_tweak(asked, facts, interviewer)
+        if tweak.kind == "shorter":
+            style = replace(style, length=style.length - 1)
+        elif tweak.kind == "longer":
+            style = replace(style, length=style.length + 1)
+        elif tweak.kind == "concise" and style.tone == "concise":
+            style = replace(style, length=style.length - 1)
+        elif tweak.kind in ("formal", "warm", "concise"):
+            if style.tone == tweak.kind:
+                raise UnsupportedTweak(f"{asked!r}: the note is already {tweak.kind}")
+            style = replace(style, tone=tweak.kind)
+        elif tweak.kind == "mention":
+            style = replace(style, mention=style.mention + (tweak.text,),
+                            avoid=tuple(a for a in style.avoid if a != tweak.text))
+        elif tweak.kind == "avoid":
+            style = replace(style, avoid=style.avoid + (tweak.text,),
+                            mention=tuple(m for m in style.mention if m != tweak.text))
+    return style
+
+
+def _check_tweaks_took_effect(tweaks: list[str], before: Note, after: Note) -> None:
+    """A length tweak that changes nothing is refused rather than passed off as done."""
+    words_before, words_after = count_words(before.body), count_words(after.body)
+    for asked in tweaks:
+        lowered = asked.lower()
+        if "short" in lowered or "brief" in lowered or "trim" in lowered or "concise" in lowered:
+            if words_after >= words_before:
+                raise UnsupportedTweak(f"{asked!r}: the offline composer cannot make this note any shorter; "
+                                       "edit it by hand or use a language model (--model)")
+        if "long" in lowered or "expand" in lowered or "detail" in lowered:
+            if words_after <= words_before:
+                raise UnsupportedTweak(f"{asked!r}: the facts hold nothing more to add; add topics or strengths "
+                                       "to the facts file, or use a language model (--model)")
 
 
 def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
@@ -57,22 +106,34 @@ def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
     seat = _seat(facts, interviewer)
     pick = _Picker(seat)
     formal = style.tone == "formal"
-    short = style.length == "short" or (style.tone == "concise" and style.length != "long")
+    level = style.level
 
     references = _references(interviewer, style)
+    strengths = [s for s in facts.candidate.strengths if s not in style.avoid]
+    strengths.sort(key=lambda s: s not in style.mention)
     paragraphs = [
         _greeting(interviewer, style.tone, pick),
-        " ".join(filter(None, [_thanks(facts, style.tone, pick), _first_reference(references, facts, formal, pick)])),
+        " ".join(filter(None, [
+            _thanks(facts, style.tone, pick),
+            _first_reference(references, strengths[:1] if level > -2 else [], seat, formal, pick),
+        ])),
     ]
     second = _second_reference(references[1], pick) if len(references) > 1 else ""
-    if second and not short:
+    if second and level >= 0:
         paragraphs.append(second)
-    clarifications = [_clarification(point, formal, pick) for point in interviewer.clarify]
+    if level >= 1:
+        extra = [_second_reference(r, pick) for r in references[2:]]
+        extra += [f"I would also bring {_phrase(s)} to the team." for s in strengths[1:2]]
+        if extra:
+            paragraphs.append(" ".join(extra))
+    clarify = [c for c in interviewer.clarify if c not in style.avoid]
+    clarify.sort(key=lambda c: c not in style.mention)
+    clarifications = [_clarification(point, formal, pick) for point in clarify]
     if clarifications:
-        paragraphs.append(" ".join(clarifications[:1] if short else clarifications))
-    paragraphs.append(" ".join(filter(None, [_interest(facts, style, short, pick), _closing_line(style.tone, pick)])))
+        paragraphs.append(" ".join(clarifications[:1] if level < 0 else clarifications))
+    paragraphs.append(" ".join(filter(None, [_interest(facts, style, pick), _closing_line(style.tone, pick)])))
     paragraphs.append(_signature(facts, style.tone, pick))
-    if second and short and count_words("\n\n".join(paragraphs)) < SHORT_NOTE_WORDS:
+    if second and level == -1 and count_words("\n\n".join(paragraphs)) < SHORT_NOTE_WORDS:
         # A concise note still needs substance: below the length a note should have, cite a second fact.
         paragraphs.insert(2, second)
     return Note(subject=_subject(facts, interviewer, style.tone, pick), body="\n\n".join(paragraphs))
@@ -103,23 +164,14 @@ def _seat(facts: Facts, interviewer: Interviewer) -> int:
 def _references(interviewer: Interviewer, style: Style) -> list[tuple[str, str]]:
     """(kind, text) for the facts to cite, the ones the user asked to mention first."""
     items = [("topic", t) for t in interviewer.topics] + [("interest", i) for i in interviewer.shared_interests]
-    items = [item for item in items if not any(_matches(item[1], a) for a in style.avoid)]
-    wanted = [item for item in items if any(_matches(item[1], m) for m in style.mention)]
+    items = [item for item in items if item[1] not in style.avoid]
+    wanted = [item for item in items if item[1] in style.mention]
     topics = [item for item in items if item not in wanted and item[0] == "topic"]
     interests = [item for item in items if item not in wanted and item[0] == "interest"]
     # One topic and one shared interest read less like a recap than two topics.
     ordered = wanted + topics[:1] + interests[:1] + topics[1:] + interests[1:]
-    limit = 3 if style.length == "long" else 2
+    limit = 3 if style.level >= 1 else 2
     return ordered[:limit]
-
-
-def _matches(fact: str, wanted: str) -> bool:
-    fact_words, wanted_words = set(_words(fact)), set(_words(wanted))
-    return bool(wanted_words) and len(fact_words & wanted_words) >= max(1, len(wanted_words) // 2)
-
-
-def _words(text: str) -> list[str]:
-    return [w[:5] for w in re.findall(r"[a-z0-9%]+", text.lower()) if len(w) > 2]
 
 
 def _greeting(interviewer: Interviewer, tone: str, pick: _Picker) -> str:
@@ -147,17 +199,18 @@ def _thanks(facts: Facts, tone: str, pick: _Picker) -> str:
     ])
 
 
-def _first_reference(references: list[tuple[str, str]], facts: Facts, formal: bool, pick: _Picker) -> str:
+def _first_reference(references: list[tuple[str, str]], strengths: list[str], seat: int, formal: bool,
+                     pick: _Picker) -> str:
     if not references:
         return ""
     kind, text = references[0]
     sentence = _interest_sentence(text, pick) if kind == "interest" else _topic_sentence(text, formal, pick)
-    strength = facts.candidate.strengths[pick.seat % len(facts.candidate.strengths)] if facts.candidate.strengths else ""
-    if strength and kind == "topic":
+    if strengths and kind == "topic":
+        strength = _phrase(strengths[0])
         sentence += " " + pick([
-            f"It connects directly to my own background: {_phrase(strength)}.",
-            f"That lines up well with my experience: {_phrase(strength)}.",
-            f"It is close to the work I know best: {_phrase(strength)}.",
+            f"It connects directly to my own background: {strength}.",
+            f"That lines up well with my experience: {strength}.",
+            f"It is close to the work I know best: {strength}.",
         ])
     return sentence
 
@@ -217,12 +270,14 @@ def _clarification(point: str, formal: bool, pick: _Picker) -> str:
     return f"I would also like to add a word about {text}. {more}"
 
 
-def _interest(facts: Facts, style: Style, short: bool, pick: _Picker) -> str:
+def _interest(facts: Facts, style: Style, pick: _Picker) -> str:
     role, company = facts.role, facts.company
-    highlight = next((h for h in facts.interview.highlights if not any(_matches(h, a) for a in style.avoid)), "")
-    if highlight and not short and _CLAUSE_VERB.search(highlight):
+    highlights = [h for h in facts.interview.highlights if h not in style.avoid]
+    highlights.sort(key=lambda h: h not in style.mention)
+    highlight = highlights[0] if highlights and (style.level >= 0 or highlights[0] in style.mention) else ""
+    if highlight and _CLAUSE_VERB.search(highlight):
         lead = f"Learning that {_phrase(highlight)} made me even more interested in joining {company}."
-    elif highlight and not short:
+    elif highlight:
         lead = f"Hearing about {_phrase(highlight)} made me even more interested in joining {company}."
     else:
         lead = ""
