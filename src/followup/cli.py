@@ -142,20 +142,34 @@ def write(
     if settings.used_default:
         print("followup: drafting offline; for a language model set OPENAI_API_KEY (or OPENAI_BASE_URL) "
               "and optionally FOLLOWUP_MODEL", file=sys.stderr)
+    from .history import HistoryError
+
     history = _open_history()
     chosen_model = open_model(settings)
-    run_id = history.start_run(facts, str(facts_file), chosen_model.name)
+    try:
+        run_id = history.start_run(facts, str(facts_file), chosen_model.name)
+    except HistoryError as error:
+        _fail(str(error))
+    _stop_on_terminate()
+    unsaved: list[str] = []
     drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, max_attempts, history, run_id,
-                                          live=not json_output)
-    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out)
+                                          live=not json_output, unsaved=unsaved)
+    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, unsaved=unsaved)
 
 
-def _draft_with_status(facts, interviewers, model, policy, max_attempts, history, run_id, *, live):  # type: ignore[no-untyped-def]
-    """Draft concurrently, saving each draft the moment it is done; a live status table on a terminal."""
+def _draft_with_status(facts, interviewers, model, policy, max_attempts, history, run_id, *, live, unsaved):  # type: ignore[no-untyped-def]
+    """Draft concurrently, saving each draft the moment it is done; a live status table on a terminal.
+
+    A draft that cannot be saved is still shown; ``unsaved`` collects why.
+    """
     from .drafting import draft_all
+    from .history import HistoryError
 
     def save(draft: Draft) -> None:
-        history.save_draft(run_id, draft)
+        try:
+            history.save_draft(run_id, draft)
+        except HistoryError as error:
+            unsaved.append(f"{draft.to}: {error}")
 
     if not (live and sys.stderr.isatty()):
         try:
@@ -185,16 +199,32 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
             except KeyboardInterrupt:
                 _interrupted(run_id)
     for draft in result.drafts:  # panel checks may have added violations after the first save
-        history.save_draft(run_id, draft)
+        save(draft)
     return result.drafts, result.failures
 
 
 def _interrupted(run_id: str) -> NoReturn:
-    _fail(f"interrupted; the drafts finished so far are saved: followup show {run_id}", EXIT_INTERRUPTED)
+    import os
+
+    print(f"followup: interrupted; the drafts finished so far are saved: followup show {run_id}", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Requests still in flight would hold up a normal exit; every finished draft is already committed.
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _stop_on_terminate() -> None:
+    """Treat SIGTERM like Ctrl-C, so a killed run still says where its finished drafts are."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[DraftFailure], *,
-            json_output: bool, out: Path | None) -> None:
+            json_output: bool, out: Path | None, unsaved: list[str]) -> None:
     """Print (and optionally write) the drafts, then exit with the code design.md gives."""
     from . import output
 
@@ -217,6 +247,10 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
     for failure in failures:
         print(f"followup: {failure.to}: {failure.error}", file=sys.stderr)
+    for problem in dict.fromkeys(unsaved):
+        print(f"followup: not saved to history: {problem}", file=sys.stderr)
+    if unsaved:
+        raise typer.Exit(EXIT_BAD_INPUT)
     if failures:
         raise typer.Exit(EXIT_MODEL_FAILURE)
     if not all(d.passed for d in drafts):

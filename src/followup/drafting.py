@@ -156,8 +156,13 @@ def draft_all(
         return draft
 
     workers = max(1, min(MAX_PARALLEL, len(interviewers)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="draft") as pool:
-        outcomes = list(pool.map(one, interviewers))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="draft")
+    try:
+        futures = [pool.submit(one, person) for person in interviewers]
+        outcomes = [future.result() for future in futures]
+    finally:
+        # On Ctrl-C, stop waiting: what finished is already saved by on_draft.
+        pool.shutdown(wait=False, cancel_futures=True)
     drafts = [o for o in outcomes if isinstance(o, Draft)]
     failures = [o for o in outcomes if isinstance(o, DraftFailure)]
     apply_panel_checks(drafts, policy)
