@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’%.\-]*")
+_WORD = re.compile(r"[^\W_][\w'’%.\-]*")
 
 
 class Note(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -50,8 +52,15 @@ class CheckContext:
 
     @cached_property
     def facts_text(self) -> str:
-        """All the facts as lower-case text, to tell a phrase the facts use from one the note brings in."""
-        return self.facts.model_dump_json().lower() if self.facts else ""
+        """The facts as lower-case text, to tell a phrase the facts use from one the note brings in.
+
+        Clarify points are left out: they are where a fumble is written down, and a note must
+        not repeat it ("I blanked on ...") just because the facts say so.
+        """
+        if self.facts is None:
+            return ""
+        data = self.facts.model_dump(mode="json", exclude={"interviewers": {"__all__": {"clarify"}}})
+        return json.dumps(data, ensure_ascii=False).lower()
 
     @cached_property
     def lines(self) -> list[text.Line]:

@@ -61,12 +61,30 @@ def _matches(context: CheckContext, pattern: re.Pattern[str] | None) -> Iterator
 
 @rule("phrases")
 def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use."""
+    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use.
+
+    A rule may also list ``counted`` words, each harmless alone: more than ``max_counted``
+    of them in one note is a violation too (three superlatives are gushing; two apologies grovel).
+    """
     facts_text = context.facts_text if policy.unless_in_facts else ""
+    found = False
     for field, match in _matches(context, policy.pattern()):
         if facts_text and match.group().lower().strip() in facts_text:
             continue
+        found = True
         yield _violation(context, policy, match.start(), match.end(), field)
+    counted = list(_matches(context, policy.pattern("counted")))
+    if policy.option("count_sentences", False):  # count sentences that hold any of them, not the words
+        sentences = {(field, _sentence_at(getattr(context.note, field), m.start())) for field, m in counted}
+        counted = counted if len(sentences) > int(policy.option("max_counted", 0)) else []
+    if not found and len(counted) > int(policy.option("max_counted", 0)):
+        field, last = counted[-1]
+        yield _violation(context, policy, last.start(), last.end(), field)
+
+
+def _sentence_at(text: str, offset: int) -> int:
+    """The start of the sentence around ``offset``."""
+    return max(text.rfind(mark, 0, offset) for mark in ".!?\n") + 1
 
 
 @rule("phrases_required")
@@ -127,26 +145,7 @@ def employer_criticism(context: CheckContext, policy: RulePolicy) -> Iterator[Vi
             yield _violation(context, policy, sentence.start(), sentence.end())
 
 
-@rule("gushing")
-def gushing(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    yield from phrases(context, policy)
-    intensifiers = list(_matches(context, policy.pattern("intensifiers")))
-    if len(intensifiers) > int(policy.option("max_intensifiers", 2)):
-        field, last = intensifiers[-1]
-        yield _violation(context, policy, last.start(), last.end(), field)
-
-
 # --- positivity --------------------------------------------------------------------------
-
-
-@rule("grovelling")
-def grovelling(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    found = list(phrases(context, policy))
-    yield from found
-    apologies = list(_matches(context, policy.pattern("apology_words")))
-    if not found and len(apologies) > int(policy.option("max_apologies", 1)):
-        field, last = apologies[-1]
-        yield _violation(context, policy, last.start(), last.end(), field)
 
 
 # --- specificity -------------------------------------------------------------------------
@@ -311,8 +310,13 @@ def _clock_time(body: str, start: int, end: int) -> bool:
     return body[end:end + 1] == ":" and body[end + 1:end + 2].isdigit() or body[start - 1:start] == ":"
 
 
+_HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Mx|Dr|Prof|St|Sr|Jr)\.$")
+
+
 def _sentence_initial(body: str, start: int) -> bool:
     before = body[:start].rstrip(" \t\"'“‘(")
+    if _HONORIFIC.search(before):
+        return False  # "Mr. Jenkins": the full stop ends a title, not a sentence
     return not before or before[-1] in ".!?:\n;"
 
 

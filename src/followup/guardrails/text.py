@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from ..facts import Facts, Interviewer
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*[A-Za-z0-9%]|[A-Za-z0-9%]")
+# A word in any script (Tomás, Zoë), with inner apostrophes and hyphens, or a number with its %.
+_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?%?")
 _GREETING_START = re.compile(
     r"^(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof)\b",
     re.I,
@@ -95,22 +96,36 @@ def signoff_line(lines: list[Line]) -> Line | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+_SUFFIXES = ("ational", "ization", "isation", "fulness", "ousness", "iveness", "ements", "ement", "ments", "ment",
+             "ings", "ing", "ations", "ation", "ions", "ion", "ies", "ied", "ers", "er", "edly", "ed", "ly", "als",
+             "al", "es", "s", "e", "y")
+
+
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A light suffix-stripping stemmer: enough to match 'autoscaling' with 'autoscale'."""
+    """A light suffix-stripping stemmer (two suffixes at most): 'simplifying' and 'simplify' meet at 'simplif'."""
     word = word.lower().strip("'’")
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    for suffix in ("ational", "ization", "isation", "fulness", "ousness", "iveness", "ements", "ement",
-                   "ments", "ment", "ings", "ing", "ations", "ation", "ions", "ion", "ies", "ied", "ers", "er",
-                   "edly", "ed", "ly", "es", "s", "e", "y"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
     return word
 
 
+@lru_cache(maxsize=16384)
+def word_stems(word: str) -> tuple[str, ...]:
+    """Stems of a token's content words; a hyphenated word counts as its parts ("small-business")."""
+    parts = [part for part in word.lower().split("-") if len(part) > 1 and part not in STOPWORDS]
+    return tuple(stem(part) for part in parts)
+
+
 def content_stems(text: str) -> list[str]:
-    return [stem(t.lower) for t in tokens(text) if t.lower not in STOPWORDS and len(t.text) > 1]
+    return [s for t in tokens(text) for s in word_stems(t.text)]
 
 
 PHRASE_GAP = 3  # tokens: two fact words this close read as one phrase of the fact
@@ -135,7 +150,7 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
     if not wanted:
         return None
     need = len(wanted) if len(wanted) <= 2 else max(2, (len(wanted) + 1) // 2)
-    hits = [(i, stem(t.lower)) for i, t in enumerate(note_tokens) if stem(t.lower) in wanted]
+    hits = [(i, s) for i, t in enumerate(note_tokens) for s in word_stems(t.text) if s in wanted]
     for first, (i, s) in enumerate(hits):
         seen = {s}
         for j, other in hits[first + 1:]:

@@ -27,6 +27,11 @@ _NOT_DONE = re.compile(
     r"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to)\s+"
     r"(mention|talk about|bring up|explain|show|describe|cover|share|walk through|go into)\s+(.+)$", re.I)
 _QUESTION_ABOUT = re.compile(r"\b(?:question|answer)\s+(?:about|on|regarding|around)\s+(.+)$", re.I)
+# A clarify point that sells the candidate short: "less experience with X than other candidates".
+_SELF_DOUBT = re.compile(
+    r"\b(?:less|little|limited|no|not (?:much|enough|a lot of)) (?:experience|background|exposure|practice)\b"
+    r"|\bthan (?:the )?other (?:candidates|applicants)\b|\bnot as (?:strong|experienced|skilled)\b", re.I)
+_SUBJECT_OF = re.compile(r"\b(?:with|in|on|about|of|at)\s+(.+?)(?:\s+than\b.*)?$", re.I)
 # Where a clarify point turns from its subject to what went wrong: "... on error budgets | was rushed".
 _SHORTCOMING = re.compile(
     r"\s+(?:was|were|felt|came out|came across|sounded|seemed|got|skipped|missed|left out|lacked|did not|didn't)\b.*$", re.I)
@@ -258,6 +263,8 @@ def _clarification(point: str, formal: bool, pick: _Picker) -> str:
     if match := _NOT_DONE.match(text):
         verb = match.group(1).lower()
         return f"I realize I did not {verb} {match.group(2)}. {more}"
+    if _SELF_DOUBT.search(text) and (match := _SUBJECT_OF.search(text)):
+        return f"I would welcome the chance to tell you more about my approach to {match.group(1)}."
     if match := _QUESTION_ABOUT.search(text):
         subject = _SHORTCOMING.sub("", match.group(1))
         return f"In further consideration of your question about {subject}, I would welcome the chance to expand on my answer."
