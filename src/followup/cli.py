@@ -245,8 +245,11 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         else:
             sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
         print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
-    for failure in failures:
-        print(f"followup: {failure.to}: {failure.error}", file=sys.stderr)
+    by_error: dict[str, list[str]] = {}
+    for failure in failures:  # one line per distinct failure: a rejected key is said once, not per interviewer
+        by_error.setdefault(failure.error, []).append(failure.to)
+    for error, names in by_error.items():
+        print(f"followup: {', '.join(names)}: {error}", file=sys.stderr)
     for problem in dict.fromkeys(unsaved):
         print(f"followup: not saved to history: {problem}", file=sys.stderr)
     if unsaved:

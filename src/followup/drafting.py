@@ -35,7 +35,7 @@ class Attempt(BaseModel):
     subject: str
     body: str
     violations: list[Violation]
-    fixed: bool = False
+    fixed_rules: list[str] = Field(default_factory=list)  # errors the mechanical fix-up removed
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     started_at: datetime
@@ -109,9 +109,14 @@ def draft_note(
         )
         note, fixed = autofix(reply.note)
         violations = check_note(note, facts, interviewer, policy=policy).violations
+        # What the fix-up removed still counts as what the model got wrong (the eval suite reports it).
+        fixed_rules = sorted(
+            {v.rule for v in errors_in(check_note(reply.note, facts, interviewer, policy=policy).violations)}
+            - {v.rule for v in violations}
+        ) if fixed else []
         history.append(Attempt(
             number=number, purpose=purpose, messages=messages, raw_response=reply.raw, subject=note.subject,
-            body=note.body, violations=violations, fixed=fixed, prompt_tokens=reply.prompt_tokens,
+            body=note.body, violations=violations, fixed_rules=fixed_rules, prompt_tokens=reply.prompt_tokens,
             completion_tokens=reply.completion_tokens, started_at=started, finished_at=datetime.now(timezone.utc),
         ))
         if passes(violations):

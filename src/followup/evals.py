@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -213,10 +214,12 @@ def judge_draft(case: Case, facts: Facts, draft: Draft) -> DraftResult:
         words = count_words(draft.body)
         if not low <= words <= high:
             problems.append(f"has {words} words (expected {low}-{high})")
-    first = draft.history[0].violations if draft.history else draft.violations
+    first = draft.history[0] if draft.history else None
+    first_errors = {v.rule for v in errors_in(first.violations if first else draft.violations)}
+    first_errors |= set(first.fixed_rules if first else [])
     return DraftResult(
         to=draft.to, attempts=draft.attempts, passed=draft.passed,
-        first_violations=sorted({v.rule for v in errors_in(first)}), problems=problems,
+        first_violations=sorted(first_errors), problems=problems,
         prompt_tokens=sum(a.prompt_tokens or 0 for a in draft.history),
         completion_tokens=sum(a.completion_tokens or 0 for a in draft.history),
     )
@@ -231,9 +234,11 @@ def run_case(case: Case, model: Model, engine: str, policy: Policy) -> CaseResul
         return CaseResult(case=case.name, engine=engine, error=str(error))
     outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts])
     if any(f.kind == "not_recorded" for f in result.failures):
-        outcome.error = (f"case {case.name!r}: a request no longer matches its recording (the prompts or the facts "
-                         f"changed since it was recorded); re-record it against a configured endpoint: "
-                         f"followup eval --record --case {case.name}")
+        how = (f"python evals/record_by_hand.py {case.name} (its replies were written by hand)"
+               if case.recorded.startswith("by hand") else
+               f"followup eval --record --case {case.name} against a configured endpoint")
+        outcome.error = (f"case {case.name!r}: a request no longer matches its recording (the prompts, the guardrail "
+                         f"messages or the facts changed since it was recorded); re-record it: {how}")
     elif result.failures:
         outcome.error = "; ".join(f"{f.to}: {f.error}" for f in result.failures)
     return outcome
@@ -256,18 +261,26 @@ def cassette_path(case: Case) -> Path:
     return case.path.parent.parent / "cassettes" / f"{case.name}.yaml"
 
 
-def _json_body_matcher(first: object, second: object) -> None:
+def json_body_matcher(first: object, second: object) -> None:
+    """vcrpy matcher: request bodies equal as parsed JSON; says which top-level keys differ."""
+    a, b = _json_body(first), _json_body(second)
+    if a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        raise AssertionError(f"JSON bodies differ in {keys}")
+    raise AssertionError("the request bodies differ")
+
+
+def _json_body(request: object) -> object:
     import json
 
-    def parsed(request: object) -> object:
-        body = getattr(request, "body", None) or b""
-        try:
-            return json.loads(body.decode() if isinstance(body, bytes) else body)
-        except ValueError:
-            return body
-
-    if parsed(first) != parsed(second):
-        raise AssertionError("the request body differs from the recording")
+    raw = getattr(request, "body", None) or b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
 
 
 def _scrub_response(response: dict) -> dict:  # type: ignore[type-arg]
@@ -278,21 +291,29 @@ def _scrub_response(response: dict) -> dict:  # type: ignore[type-arg]
     return response
 
 
-def cassette(path: Path, record: bool) -> object:
-    """A vcrpy cassette context: replays ``path`` (or, with ``record``, records it afresh)."""
+def recorder(record: bool = False) -> Any:
+    """The vcrpy configuration of every recording: matched on method, path and JSON body, secrets scrubbed.
+
+    Host and port are not matched, so a recording made against one server replays against any URL.
+    """
     import vcr
 
-    recorder = vcr.VCR(
+    configured = vcr.VCR(
         record_mode="all" if record else "none",
         match_on=["method", "path", "json_body"],
         filter_headers=SECRET_REQUEST_HEADERS,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
     )
-    recorder.register_matcher("json_body", _json_body_matcher)
+    configured.register_matcher("json_body", json_body_matcher)
+    return configured
+
+
+def cassette(path: Path, record: bool) -> Any:
+    """A cassette context: replays ``path`` (or, with ``record``, records it afresh)."""
     if record and path.exists():
         path.unlink()
-    return recorder.use_cassette(str(path), allow_playback_repeats=False)
+    return recorder(record).use_cassette(str(path), allow_playback_repeats=False)
 
 
 def recorded_model(case: Case, record: bool = False) -> Model:
@@ -314,7 +335,7 @@ def run_recorded_case(case: Case, policy: Policy, record: bool = False) -> CaseR
     if not record and not path.exists():
         return CaseResult(case=case.name, engine="recorded",
                           error=f"no recording at {path}: record it with followup eval --record --case {case.name}")
-    with cassette(path, record):  # type: ignore[attr-defined]
+    with cassette(path, record):
         return run_case(case, recorded_model(case, record), "recorded", policy)
 
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import openai
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 from tenacity.wait import wait_random_exponential
 
 from ..notes import Note, parse_note_text
@@ -60,7 +60,8 @@ def transport_retrying(attempts: int = TRANSPORT_ATTEMPTS, total: float = TRANSP
     return Retrying(
         retry=retry_if_exception(_retryable),
         wait=_wait,
-        stop=stop_after_attempt(attempts) | stop_after_delay(total),
+        # stop_before_delay: never start a wait that would end past the total budget.
+        stop=stop_after_attempt(attempts) | stop_before_delay(total),
         reraise=True,
     )
 
@@ -88,13 +89,23 @@ class OpenAIChatModel:
     def complete(self, request: DraftRequest) -> ModelReply:
         try:
             completion = self._retrying(self._create, request.messages)
-        except openai.APIError as error:
-            if _not_recorded(error):
-                raise ModelServiceError("this request is not in the recording being replayed", "not_recorded") from None
-            raise ModelServiceError(self._explain(error)) from None
-        except ValueError as error:  # the SDK could not decode the body
-            raise ModelServiceError(f"the model service sent a reply that is not JSON ({error}); check OPENAI_BASE_URL") from None
+        except Exception as error:
+            problem = self._service_error(error)
+            if problem is error:
+                raise
+            # A replay miss keeps its cause (which part of the request differed); nothing else needs it.
+            raise problem from (error if problem.kind == "not_recorded" else None)
         return self._reply(completion)
+
+    def _service_error(self, error: Exception) -> ModelServiceError | Exception:
+        """The one-line ModelServiceError for what went wrong; an unexpected error is returned as is."""
+        if _not_recorded(error):
+            return ModelServiceError("this request is not in the recording being replayed", "not_recorded")
+        if isinstance(error, openai.APIError):
+            return ModelServiceError(self._explain(error))
+        if isinstance(error, ValueError):  # the SDK could not decode the body
+            return ModelServiceError(f"the model service sent a reply that is not JSON ({error}); check OPENAI_BASE_URL")
+        return error
 
     def _create(self, messages: list[dict[str, str]]) -> Any:
         if self._structured:
