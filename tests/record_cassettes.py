@@ -17,7 +17,6 @@ tests in ``tests/test_recorded_exchanges.py`` use.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path

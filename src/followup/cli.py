@@ -6,7 +6,9 @@ Exit codes (design.md): 0 all good; 1 a note fails the guardrails; 2 bad input o
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -49,6 +51,23 @@ def main_options(
 # --- helpers --------------------------------------------------------------------------
 
 
+def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Report the library's input and store errors as one line and exit 2, from any command."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        from .facts import FactsError
+        from .guardrails.policy import PolicyError
+        from .history import HistoryError
+
+        try:
+            command(*args, **kwargs)
+        except (FactsError, HistoryError, PolicyError) as error:
+            _fail(str(error))
+
+    return run
+
+
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     for line in message.splitlines():
         print(f"followup: {line}", file=sys.stderr)
@@ -68,33 +87,24 @@ def _stdout_console() -> Console:
 
 
 def _load_facts(path: Path, tone: str | None = None) -> Facts:
-    from .facts import FactsError, load_facts
+    from .facts import load_facts
 
-    try:
-        facts = load_facts(path)
-    except FactsError as error:
-        _fail(str(error))
+    facts = load_facts(path)
     for notice in facts.notices():
         print(f"followup: note: {notice}", file=sys.stderr)
     return facts.model_copy(update={"tone": tone}) if tone else facts
 
 
 def _load_policy(path: Path | None):  # type: ignore[no-untyped-def]
-    from .guardrails.policy import PolicyError, load_policy
+    from .guardrails.policy import load_policy
 
-    try:
-        return load_policy(path)
-    except PolicyError as error:
-        _fail(str(error))
+    return load_policy(path)
 
 
 def _open_history():  # type: ignore[no-untyped-def]
-    from .history import History, HistoryError
+    from .history import History
 
-    try:
-        return History()
-    except HistoryError as error:
-        _fail(str(error))
+    return History()
 
 
 ToOption = Annotated[Optional[list[str]], typer.Option("--to", help="Only this interviewer (repeat for more); case-insensitive.")]
@@ -106,6 +116,7 @@ PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A guardr
 
 
 @app.command()
+@_one_line_errors
 def write(
     facts_file: Annotated[Path, typer.Argument(metavar="FACTS", help="The facts file (YAML or JSON).")],
     to: ToOption = None,
@@ -119,15 +130,12 @@ def write(
     policy_file: PolicyOption = None,
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
-    from .facts import FactsError, select_interviewers
+    from .facts import select_interviewers
 
     if tone is not None and tone not in ("warm", "formal", "concise"):
         _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
     facts = _load_facts(facts_file, tone)
-    try:
-        interviewers = select_interviewers(facts, to)
-    except FactsError as error:
-        _fail(str(error))
+    interviewers = select_interviewers(facts, to)
     policy = _load_policy(policy_file)
     if dry_run:
         _print_prompts(facts, interviewers, policy)
@@ -142,14 +150,10 @@ def write(
     if settings.used_default:
         print("followup: drafting offline; for a language model set OPENAI_API_KEY (or OPENAI_BASE_URL) "
               "and optionally FOLLOWUP_MODEL", file=sys.stderr)
-    from .history import HistoryError
 
     history = _open_history()
     chosen_model = open_model(settings)
-    try:
-        run_id = history.start_run(facts, str(facts_file), chosen_model.name)
-    except HistoryError as error:
-        _fail(str(error))
+    run_id = history.start_run(facts, str(facts_file), chosen_model.name)
     _stop_on_terminate()
     unsaved: list[str] = []
     drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, max_attempts, history, run_id,
@@ -244,7 +248,8 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
             output.print_drafts(_stdout_console(), drafts, failures, deadline)
         else:
             sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
-        print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
+        if len(unsaved) < len(drafts):
+            print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
     by_error: dict[str, list[str]] = {}
     for failure in failures:  # one line per distinct failure: a rejected key is said once, not per interviewer
         by_error.setdefault(failure.error, []).append(failure.to)
@@ -273,6 +278,7 @@ def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-unty
 
 
 @app.command()
+@_one_line_errors
 def regenerate(
     to: Annotated[str, typer.Option("--to", help="Whose draft to change.")],
     tweak: Annotated[list[str], typer.Option("--tweak", help="The change, in plain words: 'shorter', 'mention the on-call rotation' (repeat for more).")],
@@ -287,7 +293,7 @@ def regenerate(
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""
     from .drafting import draft_note
-    from .facts import FactsError, find_interviewer
+    from .facts import find_interviewer
     from .history import HistoryError
     from .models import ModelConfigError, ModelServiceError, open_model, settings_from_env
     from .models.tweaks import UnsupportedTweak
@@ -298,14 +304,11 @@ def regenerate(
     if not tweaks:
         _fail("--tweak: say what to change, e.g. --tweak shorter")
     store = _open_history()
-    try:
-        run_id = store.resolve_run(run)
-        parent = store.draft(run_id, to, from_version)
-        earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
-        facts = store.run_facts(run_id)
-        interviewer = find_interviewer(facts, parent["interviewer"])
-    except (HistoryError, FactsError) as error:
-        _fail(str(error))
+    run_id = store.resolve_run(run)
+    parent = store.draft(run_id, to, from_version)
+    earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
+    facts = store.run_facts(run_id)
+    interviewer = find_interviewer(facts, parent["interviewer"])
     chosen = model or (parent["model"] if parent["model"] == "offline" else None) or store.run_model(run_id)
     try:
         chosen_model = open_model(settings_from_env(chosen, timeout))
@@ -319,12 +322,13 @@ def regenerate(
         _fail(f"offline: {error}")
     except ModelServiceError as error:
         _fail(str(error), EXIT_MODEL_FAILURE)
-    draft.version = store.next_version(run_id, interviewer.name)
     draft.parent_version = parent["version"]
     try:
-        store.save_draft(run_id, draft)
+        store.save_new_version(run_id, draft)
     except HistoryError as error:
-        _fail(str(error))
+        print(f"followup: not saved to history: {error}", file=sys.stderr)
+        sys.stdout.write(draft.note.as_text() + "\n")  # the draft is not lost: it is shown
+        raise typer.Exit(EXIT_BAD_INPUT)
     _show_new_version(run_id, facts, draft, draft_from_row(parent), json_output=json_output, diff=not no_diff)
 
 
@@ -351,6 +355,7 @@ def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *,
 
 
 @app.command()
+@_one_line_errors
 def diff(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     version_a: Annotated[int, typer.Argument(metavar="A", help="The older version.")],
@@ -359,14 +364,10 @@ def diff(
 ) -> None:
     """Show a word diff between two versions of one interviewer's draft."""
     from . import output
-    from .history import HistoryError
 
     store = _open_history()
-    try:
-        run_id = store.resolve_run(run)
-        first, second = (output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
-    except HistoryError as error:
-        _fail(str(error))
+    run_id = store.resolve_run(run)
+    first, second = (output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
     pieces = output.word_diff(first.note.as_text(), second.note.as_text())
     if sys.stdout.isatty():
         output.print_diff(_stdout_console(), pieces)
@@ -375,21 +376,18 @@ def diff(
 
 
 @app.command()
+@_one_line_errors
 def sent(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[str, typer.Option("--to", help="Whose note you sent.")],
     version: Annotated[Optional[int], typer.Option("--version", min=1, help="The version you sent (default: the latest).")] = None,
 ) -> None:
     """Record that you sent a note (followup never sends mail itself)."""
-    from .history import HistoryError
 
     store = _open_history()
-    try:
-        run_id = store.resolve_run(run)
-        row = store.draft(run_id, to, version)
-        when = store.mark_sent(run_id, row["interviewer"], row["version"])
-    except HistoryError as error:
-        _fail(str(error))
+    run_id = store.resolve_run(run)
+    row = store.draft(run_id, to, version)
+    when = store.mark_sent(run_id, row["interviewer"], row["version"])
     print(f"marked version {row['version']} of {row['interviewer']} in run {run_id} as sent at {when}")
 
 
@@ -397,6 +395,7 @@ def sent(
 
 
 @app.command()
+@_one_line_errors
 def check(
     note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A note as text (first line 'Subject: ...'), or - for standard input.")],
     facts_file: Annotated[Optional[Path], typer.Option("--facts", help="The facts file, for the rules that need facts.")] = None,
@@ -405,7 +404,7 @@ def check(
     policy_file: PolicyOption = None,
 ) -> None:
     """Run the guardrails on any note, such as one you wrote yourself."""
-    from .facts import FactsError, find_interviewer
+    from .facts import find_interviewer
     from .guardrails import check_note
     from .notes import parse_note_text
 
@@ -416,10 +415,7 @@ def check(
         if to is None and len(facts.interviewers) > 1:
             names = ", ".join(p.name for p in facts.interviewers)
             _fail(f"--to: say which interviewer the note is for: {names}")
-        try:
-            interviewer = find_interviewer(facts, to) if to else facts.interviewers[0]
-        except FactsError as error:
-            _fail(str(error))
+        interviewer = find_interviewer(facts, to) if to else facts.interviewers[0]
     elif to is not None:
         _fail("--to needs --facts: the facts file that names the interviewer")
     note = parse_note_text(text)
@@ -466,6 +462,7 @@ def _read_note(source: str) -> str:
 
 
 @app.command("history")
+@_one_line_errors
 def history_command(json_output: JsonOption = False) -> None:
     """List past runs, newest first, with their drafts."""
     from . import output
@@ -482,6 +479,7 @@ def history_command(json_output: JsonOption = False) -> None:
 
 
 @app.command()
+@_one_line_errors
 def show(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[Optional[str], typer.Option("--to", help="Only this interviewer's draft.")] = None,
@@ -491,16 +489,12 @@ def show(
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
-    from .history import HistoryError
 
     store = _open_history()
-    try:
-        run_id = store.resolve_run(run)
-        facts = store.run_facts(run_id)
-        names = [to] if to else sorted({r["interviewer"] for r in store.drafts(run_id)})
-        rows = [store.draft(run_id, name, version) for name in names]
-    except HistoryError as error:
-        _fail(str(error))
+    run_id = store.resolve_run(run)
+    facts = store.run_facts(run_id)
+    names = [to] if to else sorted({r["interviewer"] for r in store.drafts(run_id)})
+    rows = [store.draft(run_id, name, version) for name in names]
     drafts = [output.draft_from_row(row) for row in rows]
     if out is not None:
         try:
@@ -512,7 +506,8 @@ def show(
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
         return
-    unsent = any(row["sent_at"] is None for row in store.drafts(run_id))
+    sent_to = {row["interviewer"] for row in store.drafts(run_id) if row["sent_at"]}
+    unsent = any(row["interviewer"] not in sent_to for row in store.drafts(run_id))
     sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent else None))
     for draft, row in zip(drafts, rows):
         chain = store.tweak_chain(run_id, draft.to, draft.version)
@@ -526,6 +521,7 @@ def show(
 
 
 @app.command("eval")
+@_one_line_errors
 def eval_command(
     case: Annotated[Optional[list[str]], typer.Option("--case", help="Only this case (repeat for more).")] = None,
     json_output: JsonOption = False,
@@ -564,6 +560,7 @@ def eval_command(
 
 
 @app.command()
+@_one_line_errors
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the example facts file.")] = Path("interview.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
@@ -582,6 +579,7 @@ def init(
 
 
 @app.command()
+@_one_line_errors
 def schema() -> None:
     """Print the JSON Schema of the facts file (for editors that validate YAML or JSON)."""
     import json

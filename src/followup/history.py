@@ -126,7 +126,7 @@ class History:
             self._db.execute("PRAGMA busy_timeout=10000")
             self._migrate()
         except sqlite3.DatabaseError as error:
-            raise HistoryError(f"{self.path}: cannot use the history database ({error}); it was left untouched") from None
+            raise _store_error(self.path, error) from None
         except OSError as error:
             raise HistoryError(f"{self.path}: cannot create the history folder ({error.strerror})") from None
 
@@ -134,14 +134,20 @@ class History:
         self._db.close()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise HistoryError(f"{self.path}: written by a newer followup (schema {version}); upgrade followup")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self._transaction():
-                for statement in filter(str.strip, script.split(";")):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={number}")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+            return  # up to date: no write lock needed, so readers open while another process writes
+        # The version is read again inside each write transaction: two processes creating the
+        # database at once must not both apply the same step.
+        while True:
+            with self._transaction() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise HistoryError(f"{self.path}: written by a newer followup (schema {version}); upgrade followup")
+                if version == len(MIGRATIONS):
+                    return
+                for statement in filter(str.strip, MIGRATIONS[version].split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={version + 1}")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, self._lock, self.path)
@@ -161,7 +167,7 @@ class History:
         return run_id
 
     def save_draft(self, run_id: str, draft: Draft) -> None:
-        """Insert the draft and its attempts, or update its verdict if it is already saved."""
+        """Insert the draft and its attempts, or update its verdict if it is already saved (after the panel checks)."""
         violations = json.dumps([v.model_dump(mode="json") for v in draft.violations])
         with self._transaction() as db:
             existing = db.execute(
@@ -171,42 +177,62 @@ class History:
             if existing:
                 db.execute("UPDATE drafts SET passed = ?, violations_json = ? WHERE id = ?",
                            (int(draft.passed), violations, existing["id"]))
-                return
-            cursor = db.execute(
-                "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body,"
-                " passed, attempts, violations_json, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, draft.to, draft.email, draft.version, draft.parent_version, json.dumps(draft.tweaks),
-                 draft.subject, draft.body, int(draft.passed), draft.attempts, violations, draft.model, _now()),
+            else:
+                self._insert(db, run_id, draft)
+
+    def save_new_version(self, run_id: str, draft: Draft) -> int:
+        """Save ``draft`` as its interviewer's next version; numbered inside the transaction, so concurrent saves never collide."""
+        with self._transaction() as db:
+            latest = db.execute("SELECT MAX(version) FROM drafts WHERE run_id = ? AND interviewer = ?",
+                                (run_id, draft.to)).fetchone()[0]
+            draft.version = (latest or 0) + 1
+            self._insert(db, run_id, draft)
+        return draft.version
+
+    def _insert(self, db: sqlite3.Connection, run_id: str, draft: Draft) -> None:
+        cursor = db.execute(
+            "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body,"
+            " passed, attempts, violations_json, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, draft.to, draft.email, draft.version, draft.parent_version, json.dumps(draft.tweaks),
+             draft.subject, draft.body, int(draft.passed), draft.attempts,
+             json.dumps([v.model_dump(mode="json") for v in draft.violations]), draft.model, _now()),
+        )
+        for attempt in draft.history:
+            db.execute(
+                "INSERT INTO attempts (draft_id, number, purpose, prompt_json, raw_response, subject, body,"
+                " violations_json, prompt_tokens, completion_tokens, started_at, finished_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (cursor.lastrowid, attempt.number, attempt.purpose, json.dumps(attempt.messages),
+                 attempt.raw_response, attempt.subject, attempt.body,
+                 json.dumps([v.model_dump(mode="json") for v in attempt.violations]),
+                 attempt.prompt_tokens, attempt.completion_tokens, attempt.started_at.isoformat(),
+                 attempt.finished_at.isoformat()),
             )
-            for attempt in draft.history:
-                db.execute(
-                    "INSERT INTO attempts (draft_id, number, purpose, prompt_json, raw_response, subject, body,"
-                    " violations_json, prompt_tokens, completion_tokens, started_at, finished_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (cursor.lastrowid, attempt.number, attempt.purpose, json.dumps(attempt.messages),
-                     attempt.raw_response, attempt.subject, attempt.body,
-                     json.dumps([v.model_dump(mode="json") for v in attempt.violations]),
-                     attempt.prompt_tokens, attempt.completion_tokens, attempt.started_at.isoformat(),
-                     attempt.finished_at.isoformat()),
-                )
 
     # --- reading ---------------------------------------------------------------------
 
+    def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, parameters).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise _store_error(self.path, error) from None
+
     def runs(self, limit: int = 50) -> list[RunSummary]:
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT id, created_at, company, role, model, send_by, facts_path FROM runs"
             " ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,)
-        ).fetchall()
+        )
         return [RunSummary(**dict(row)) for row in rows]
 
     def resolve_run(self, prefix: str | None) -> str:
         """The run id that ``prefix`` abbreviates (the latest run when None)."""
         if prefix is None:
-            row = self._db.execute("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1").fetchone()
-            if row is None:
+            rows = self._read("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
+            if not rows:
                 raise HistoryError("no runs yet: run 'followup write FACTS' first")
-            return str(row["id"])
-        rows = self._db.execute("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ?", (prefix, prefix)).fetchall()
+            return str(rows[0]["id"])
+        rows = self._read("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ?", (prefix, prefix))
         if not rows:
             raise HistoryError(f"no run {prefix!r}; 'followup history' lists them")
         if len(rows) > 1:
@@ -214,16 +240,14 @@ class History:
         return str(rows[0]["id"])
 
     def run_model(self, run_id: str) -> str:
-        return str(self._db.execute("SELECT model FROM runs WHERE id = ?", (run_id,)).fetchone()["model"])
+        return str(self._read("SELECT model FROM runs WHERE id = ?", (run_id,))[0]["model"])
 
     def run_facts(self, run_id: str) -> Facts:
-        row = self._db.execute("SELECT facts_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+        row = self._read("SELECT facts_json FROM runs WHERE id = ?", (run_id,))[0]
         return Facts.model_validate_json(row["facts_json"])
 
     def drafts(self, run_id: str) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT * FROM drafts WHERE run_id = ? ORDER BY interviewer, version", (run_id,)
-        ).fetchall()
+        rows = self._read("SELECT * FROM drafts WHERE run_id = ? ORDER BY interviewer, version", (run_id,))
         return [dict(row) for row in rows]
 
     def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
@@ -253,11 +277,6 @@ class History:
             row = self.draft(run_id, interviewer, parent) if parent else None
         return chain
 
-    def next_version(self, run_id: str, interviewer: str) -> int:
-        row = self._db.execute("SELECT MAX(version) FROM drafts WHERE run_id = ? AND interviewer = ?",
-                               (run_id, interviewer)).fetchone()
-        return (row[0] or 0) + 1
-
     def mark_sent(self, run_id: str, interviewer: str, version: int) -> str:
         sent_at = _now()
         with self._transaction() as db:
@@ -266,7 +285,7 @@ class History:
         return sent_at
 
     def attempts(self, draft_id: int) -> list[dict[str, Any]]:
-        rows = self._db.execute("SELECT * FROM attempts WHERE draft_id = ? ORDER BY number", (draft_id,)).fetchall()
+        rows = self._read("SELECT * FROM attempts WHERE draft_id = ? ORDER BY number", (draft_id,))
         return [dict(row) for row in rows]
 
 
@@ -280,10 +299,9 @@ class _Transaction:
         self.lock.acquire()
         try:
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             self.lock.release()
-            raise HistoryError(f"{self.path}: the history database stayed locked ({error}); "
-                               "another followup may be writing: try again") from None
+            raise _store_error(self.path, error) from None
         except BaseException:
             self.lock.release()
             raise
@@ -292,5 +310,16 @@ class _Transaction:
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         try:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        except sqlite3.DatabaseError as failure:
+            raise _store_error(self.path, failure) from None
         finally:
             self.lock.release()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise _store_error(self.path, error) from None
+
+
+def _store_error(path: Path, error: sqlite3.DatabaseError) -> HistoryError:
+    if "locked" in str(error) or "busy" in str(error):
+        return HistoryError(f"{path}: the history database stayed locked ({error}); another followup may be "
+                            "writing: try again")
+    return HistoryError(f"{path}: cannot use the history database ({error}); it was left untouched")

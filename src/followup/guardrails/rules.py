@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
 from .policy import Limits, RulePolicy
-from .text import STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, stem, tokens
+from .text import STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _EMOJI = re.compile(
