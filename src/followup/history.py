@@ -24,6 +24,8 @@ from .facts import Facts
 
 HOME_ENV = "FOLLOWUP_HOME"
 DATABASE_NAME = "history.db"
+LOCK_TIMEOUT_ENV = "FOLLOWUP_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 5.0
 
 # Each entry moves the schema one version forward; never edit a released entry, append one.
 MIGRATIONS: list[str] = [
@@ -104,6 +106,14 @@ def home_dir() -> Path:
     return Path(user_data_dir("followup", appauthor=False))
 
 
+def lock_timeout() -> float:
+    """Seconds to wait for another followup to finish writing: FOLLOWUP_LOCK_TIMEOUT, default 5."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
 def new_run_id() -> str:
     return secrets.token_hex(4)
 
@@ -120,10 +130,11 @@ class History:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
+            wait = lock_timeout()
+            self._db = sqlite3.connect(self.path, timeout=wait, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise _store_error(self.path, error) from None

@@ -92,7 +92,9 @@ def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str]) -> Styl
 
 
 def _check_tweaks_took_effect(tweaks: list[str], before: Note, after: Note) -> None:
-    """A length tweak that changes nothing is refused rather than passed off as done."""
+    """A tweak that changes nothing is refused rather than passed off as done."""
+    if after == before:
+        raise UnsupportedTweak(f"{' and '.join(map(repr, tweaks))}: the note already reads that way; nothing changed")
     words_before, words_after = count_words(before.body), count_words(after.body)
     for asked in tweaks:
         lowered = asked.lower()

@@ -14,7 +14,7 @@ from ..facts import Facts, Interviewer
 from ..guardrails.text import content_stems
 
 _LENGTH_SHORTER = re.compile(r"^(?:make it |a bit |a little |much |slightly |even )*(?:shorter|briefer|more brief|less wordy|trim(?: it)?|cut it down|tighten(?: it)?(?: up)?)$")
-_LENGTH_LONGER = re.compile(r"^(?:make it |a bit |a little |much |slightly |even )*(?:longer|more detail(?:ed)?|expand(?: it)?|fuller|add more)$")
+_LENGTH_LONGER = re.compile(r"^(?:make it |a bit |a little |much |slightly |even )*(?:longer|(?:add )?more detail(?:ed|s)?|expand(?: it)?|fuller|add more)$")
 _FORMAL = re.compile(r"^(?:make it |a bit |a little |much |slightly )*(?:more formal|formal|less casual|more professional)$")
 _WARM = re.compile(r"^(?:make it |a bit |a little |much |slightly )*(?:warmer|more warm|warm|friendlier|more friendly|more personal|less formal|less stiff)$")
 _CONCISE = re.compile(r"^(?:make it |a bit |a little |much |slightly )*(?:more concise|concise|more direct|to the point)$")
