@@ -83,6 +83,9 @@ class _Handler(BaseHTTPRequestHandler):
     """Request handler; all state lives on the owning :class:`FakeOpenAIServer`."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (~40 ms a reply), which a real server does not add.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def setup(self) -> None:

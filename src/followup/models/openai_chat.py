@@ -82,7 +82,8 @@ class OpenAIChatModel:
         self.base_url = base_url
         self._api_key = api_key
         # A local server usually wants no key, but the SDK insists on one.
-        self._client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout, max_retries=0)
+        self._client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout,
+                                     max_retries=0, http_client=_plain_http_client(base_url))
         self._retrying = retrying or transport_retrying()
         self._structured = True  # cleared when the server turns structured output down
 
@@ -159,6 +160,17 @@ class OpenAIChatModel:
         else:
             message = f"the model service failed: {error}"
         return redact(message, self._api_key)
+
+
+def _plain_http_client(base_url: str | None) -> Any:
+    """For an http:// endpoint (a local server), a client that never speaks TLS.
+
+    Building the default client loads the system's certificate store (~30 ms), which plain
+    HTTP never uses. Redirects are off, so this client cannot be led to an https:// URL.
+    """
+    if not (base_url and base_url.startswith("http://")):
+        return None
+    return openai.DefaultHttpxClient(verify=False, follow_redirects=False)
 
 
 def _not_recorded(error: BaseException) -> bool:
