@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,9 @@ class RulePolicy(BaseModel):
     unless_in_facts: bool = False
     phrases: list[str] = Field(default_factory=list)
 
-    _patterns: dict[str, re.Pattern[str] | None] = PrivateAttr(default_factory=dict)
+    _patterns: dict[str, PhraseMatcher | None] = PrivateAttr(default_factory=dict)
 
-    def pattern(self, key: str = "phrases") -> re.Pattern[str] | None:
+    def pattern(self, key: str = "phrases") -> PhraseMatcher | None:
         """The phrase list under ``key`` compiled into one case-insensitive pattern (cached)."""
         if key not in self._patterns:
             phrases = self.phrases if key == "phrases" else self.option(key, [])
@@ -73,34 +74,70 @@ class Policy(BaseModel):
         return NoteLimits(self.limits.min_words, self.limits.max_words, self.limits.max_subject_chars)
 
 
-def compile_phrases(phrases: list[str], where: str) -> re.Pattern[str] | None:
-    """One alternation for a phrase list: plain phrases as whole words, ``word*`` for any ending, ``re:`` as is.
+_ESCAPE = re.compile(r"\\.")
+
+
+class PhraseMatcher:
+    """A compiled phrase list. Case-blind phrases run on the lower-cased text without
+    ``re.IGNORECASE``, which is several times faster; phrases that care about case
+    (``(?-i:...)``, capitals in a pattern) run on the text as written."""
+
+    def __init__(self, folded: re.Pattern[str] | None, exact: re.Pattern[str] | None) -> None:
+        self.folded, self.exact = folded, exact
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches in text order; where the two kinds overlap, the first one found is kept, as one regex would."""
+        found: list[re.Match[str]] = []
+        if self.folded is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text):  # offsets still line up with the text
+                found += self.folded.finditer(lowered)
+            else:
+                found += re.compile(self.folded.pattern, re.IGNORECASE | re.MULTILINE).finditer(text)
+        if self.exact is not None:
+            found += self.exact.finditer(text)
+        end = -1
+        for match in sorted(found, key=lambda m: m.start()):
+            if match.start() >= end:
+                end = match.end()
+                yield match
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
+def compile_phrases(phrases: list[str], where: str) -> PhraseMatcher | None:
+    """A phrase list as regular expressions: plain phrases as whole words, ``word*`` for any ending, ``re:`` as is.
 
     Alternatives that must start at a word boundary are grouped behind a single ``\\b``, so the
     regex engine tries them only where a word starts: this keeps a check well under a millisecond.
     """
-    at_word: list[str] = []
-    anywhere: list[str] = []
+    folded: list[str] = []
+    exact: list[str] = []
     for phrase in map(str, phrases):
         if phrase.startswith("re:"):
             body = phrase[3:]
-            if body.startswith(r"\b"):
-                at_word.append(f"(?:{body[2:]})")
-            else:
-                anywhere.append(f"(?:{body})")
+            cares_about_case = "(?-i:" in body or any(c.isupper() for c in _ESCAPE.sub("", body))
+            (exact if cares_about_case else folded).append(body)
             continue
-        escaped = re.escape(phrase.strip()).replace(r"\ ", r"\s+")
+        escaped = re.escape(phrase.strip().lower()).replace(r"\ ", r"\s+")
         if escaped.endswith(r"\*"):
             escaped = escaped[:-2] + r"\w*"
+        left = r"\b" if phrase[:1].isalnum() else ""
         right = r"\b" if escaped[-1:].isalnum() or escaped.endswith(r"\w*") else ""
-        (at_word if phrase[:1].isalnum() else anywhere).append(escaped + right)
-    parts = ([rf"\b(?:{'|'.join(at_word)})"] if at_word else []) + anywhere
-    if not parts:
-        return None
+        folded.append(left + escaped + right)
     try:
-        return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE)
+        return PhraseMatcher(_alternation(folded, re.MULTILINE), _alternation(exact, re.IGNORECASE | re.MULTILINE))
     except re.error as error:
         raise PolicyError(f"guardrail policy: {where}: bad pattern: {error}") from None
+
+
+def _alternation(parts: list[str], flags: int) -> re.Pattern[str] | None:
+    at_word = [p[2:] for p in parts if p.startswith(r"\b")]
+    anywhere = [p for p in parts if not p.startswith(r"\b")]
+    groups = ([rf"\b(?:{'|'.join(f'(?:{p})' for p in at_word)})"] if at_word else [])
+    groups += [f"(?:{p})" for p in anywhere]
+    return re.compile("|".join(groups), flags) if groups else None
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
-from .policy import Limits, RulePolicy
+from .policy import Limits, PhraseMatcher, RulePolicy
 from .text import STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -47,7 +47,7 @@ def _fill(message: str, details: dict[str, object]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(details.get(m.group(1), m.group(0))), message)
 
 
-def _matches(context: CheckContext, pattern: re.Pattern[str] | None) -> Iterator[tuple[str, re.Match[str]]]:
+def _matches(context: CheckContext, pattern: re.Pattern[str] | PhraseMatcher | None) -> Iterator[tuple[str, re.Match[str]]]:
     """Matches of ``pattern`` in the subject, then the body."""
     if pattern is None:
         return
