@@ -128,9 +128,12 @@ class OpenAIChatModel:
         refusal = getattr(choice.message, "refusal", None) if choice.message else None
         if choice.finish_reason == "content_filter":
             raise ModelServiceError("the model's content filter stopped the note; try again or change the facts")
+        if refusal or _REFUSAL.match(content):
+            said = " ".join(str(refusal or content).split())[:120]
+            raise ModelServiceError(f"the model declined to write the note ({said!r}); check the facts for anything "
+                                    "that could read as a harmful request, or use another --model")
         if not content:
-            reason = f"the model refused: {refusal}" if refusal else "the model returned an empty note"
-            raise ModelServiceError(f"{reason}; try again or use another --model")
+            raise ModelServiceError("the model returned an empty note; try again or use another --model")
         usage = getattr(completion, "usage", None)
         return ModelReply(
             note=parse_reply(content),
@@ -194,6 +197,12 @@ def _service_message(error: openai.APIStatusError) -> str:
     return " ".join(str(message or error.message).split())[:200]
 
 
+# A reply that is a refusal, not a note: it opens by declining and is short.
+_REFUSAL = re.compile(
+    r"^\W*(?:i'?m sorry|i am sorry|sorry, but|i can(?:no|')t (?:help|assist|do|write|comply)|i cannot (?:help|assist|comply)"
+    r"|i(?:'m| am) (?:unable|not able) to|as an ai\b)(?!.*\n\s*\n.*\n\s*\n)",
+    re.IGNORECASE | re.DOTALL,
+)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
 
 
