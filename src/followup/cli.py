@@ -107,9 +107,9 @@ def _open_history():  # type: ignore[no-untyped-def]
     return History()
 
 
-ToOption = Annotated[Optional[list[str]], typer.Option("--to", help="Only this interviewer (repeat for more); case-insensitive.")]
+ToOption = Annotated[Optional[list[str]], typer.Option("--to", metavar="NAME", help="Only this interviewer (repeat for more); case-insensitive.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
-PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
+PolicyOption = Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
 
 
 # --- write ----------------------------------------------------------------------------
@@ -120,13 +120,13 @@ PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="A guardr
 def write(
     facts_file: Annotated[Path, typer.Argument(metavar="FACTS", help="The facts file (YAML or JSON).")],
     to: ToOption = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="'offline', or a model name at the OpenAI-compatible endpoint (default: FOLLOWUP_MODEL, else offline when no endpoint is set).")] = None,
-    tone: Annotated[Optional[str], typer.Option("--tone", help="warm, formal or concise (overrides the facts file).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write one .md (and .eml where an email is known) per interviewer into this folder.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="'offline', or a model name at the OpenAI-compatible endpoint (default: FOLLOWUP_MODEL, else offline when no endpoint is set).")] = None,
+    tone: Annotated[Optional[str], typer.Option("--tone", metavar="TONE", help="warm, formal or concise (overrides the facts file).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write one .md (and .eml where an email is known) per interviewer into this folder.")] = None,
     json_output: JsonOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the prompts and call no model.")] = False,
-    max_attempts: Annotated[int, typer.Option("--max-attempts", min=1, max=10, help="Model calls per note, repairs included.")] = 3,
-    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")] = 3,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
     policy_file: PolicyOption = None,
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
@@ -280,15 +280,15 @@ def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-unty
 @app.command()
 @_one_line_errors
 def regenerate(
-    to: Annotated[str, typer.Option("--to", help="Whose draft to change.")],
-    tweak: Annotated[list[str], typer.Option("--tweak", help="The change, in plain words: 'shorter', 'mention the on-call rotation' (repeat for more).")],
-    run: Annotated[Optional[str], typer.Option("--run", help="The run (id or unique prefix; default: the latest).")] = None,
-    from_version: Annotated[Optional[int], typer.Option("--from-version", min=1, help="Start from this version (default: the latest).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="The model to use (default: the run's model).")] = None,
+    to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose draft to change.")],
+    tweak: Annotated[list[str], typer.Option("--tweak", metavar="TEXT", help="The change, in plain words: 'shorter', 'mention the on-call rotation' (repeat for more).")],
+    run: Annotated[Optional[str], typer.Option("--run", metavar="RUN", help="The run (id or unique prefix; default: the latest).")] = None,
+    from_version: Annotated[Optional[int], typer.Option("--from-version", metavar="N", min=1, help="Start from this version (default: the latest).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="The model to use (default: the run's model).")] = None,
     json_output: JsonOption = False,
     no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
-    max_attempts: Annotated[int, typer.Option("--max-attempts", min=1, max=10, help="Model calls, repairs included.")] = 3,
-    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls, repairs included.")] = 3,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
     policy_file: PolicyOption = None,
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""
@@ -360,7 +360,7 @@ def diff(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     version_a: Annotated[int, typer.Argument(metavar="A", help="The older version.")],
     version_b: Annotated[int, typer.Argument(metavar="B", help="The newer version.")],
-    to: Annotated[str, typer.Option("--to", help="Whose draft.")],
+    to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose draft.")],
 ) -> None:
     """Show a word diff between two versions of one interviewer's draft."""
     from . import output
@@ -379,8 +379,8 @@ def diff(
 @_one_line_errors
 def sent(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
-    to: Annotated[str, typer.Option("--to", help="Whose note you sent.")],
-    version: Annotated[Optional[int], typer.Option("--version", min=1, help="The version you sent (default: the latest).")] = None,
+    to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose note you sent.")],
+    version: Annotated[Optional[int], typer.Option("--version", min=1, metavar="N", help="The version you sent (default: the latest).")] = None,
 ) -> None:
     """Record that you sent a note (followup never sends mail itself)."""
 
@@ -398,8 +398,8 @@ def sent(
 @_one_line_errors
 def check(
     note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A note as text (first line 'Subject: ...'), or - for standard input.")],
-    facts_file: Annotated[Optional[Path], typer.Option("--facts", help="The facts file, for the rules that need facts.")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="Which interviewer of the facts the note is for.")] = None,
+    facts_file: Annotated[Optional[Path], typer.Option("--facts", metavar="FACTS", help="The facts file, for the rules that need facts.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Which interviewer of the facts the note is for.")] = None,
     json_output: JsonOption = False,
     policy_file: PolicyOption = None,
 ) -> None:
@@ -482,9 +482,9 @@ def history_command(json_output: JsonOption = False) -> None:
 @_one_line_errors
 def show(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
-    to: Annotated[Optional[str], typer.Option("--to", help="Only this interviewer's draft.")] = None,
-    version: Annotated[Optional[int], typer.Option("--version", min=1, help="This version (default: the latest).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write the shown drafts as .md (and .eml) into this folder.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Only this interviewer's draft.")] = None,
+    version: Annotated[Optional[int], typer.Option("--version", min=1, metavar="N", help="This version (default: the latest).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write the shown drafts as .md (and .eml) into this folder.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
@@ -523,11 +523,11 @@ def show(
 @app.command("eval")
 @_one_line_errors
 def eval_command(
-    case: Annotated[Optional[list[str]], typer.Option("--case", help="Only this case (repeat for more).")] = None,
+    case: Annotated[Optional[list[str]], typer.Option("--case", metavar="NAME", help="Only this case (repeat for more).")] = None,
     json_output: JsonOption = False,
-    junit: Annotated[Optional[Path], typer.Option("--junit", help="Also write a JUnit XML report here (for CI).")] = None,
+    junit: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write a JUnit XML report here (for CI).")] = None,
     record: Annotated[bool, typer.Option("--record", help="Re-record the cases' responses from the configured endpoint.")] = False,
-    folder: Annotated[Path, typer.Option("--dir", help="The eval suite folder.")] = Path("evals"),
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The eval suite folder.")] = Path("evals"),
     policy_file: PolicyOption = None,
 ) -> None:
     """Run the eval suite offline from recorded responses; exit 1 below its thresholds."""
