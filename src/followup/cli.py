@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, defaults
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -109,6 +109,8 @@ def _open_history():  # type: ignore[no-untyped-def]
 
 ToOption = Annotated[Optional[list[str]], typer.Option("--to", metavar="NAME", help="Only this interviewer (repeat for more); case-insensitive.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
+MaxAttemptsOption = Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")]
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
 
 
@@ -125,8 +127,8 @@ def write(
     out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write one .md (and .eml where an email is known) per interviewer into this folder.")] = None,
     json_output: JsonOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the prompts and call no model.")] = False,
-    max_attempts: Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")] = 3,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
+    timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
     policy_file: PolicyOption = None,
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
@@ -287,8 +289,8 @@ def regenerate(
     model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="The model to use (default: the run's model).")] = None,
     json_output: JsonOption = False,
     no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
-    max_attempts: Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls, repairs included.")] = 3,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")] = 60.0,
+    max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
+    timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
     policy_file: PolicyOption = None,
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""

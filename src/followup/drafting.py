@@ -12,14 +12,14 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
 
-from . import prompts
+from . import defaults, prompts
 from .facts import Facts, Interviewer
 from .guardrails import Policy, Violation, check_note, check_panel, errors_in, passes
 from .guardrails.autofix import autofix
 from .models import DraftRequest, Model, ModelServiceError
 from .notes import Note
 
-DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_MAX_ATTEMPTS = defaults.MAX_ATTEMPTS
 MAX_PARALLEL = 8
 
 StatusCallback = Callable[[str, str], None]  # (interviewer name, status text)

@@ -66,37 +66,32 @@ def facts_block(facts: Facts, interviewer: Interviewer) -> str:
 
 def draft_messages(facts: Facts, interviewer: Interviewer, limits: NoteLimits) -> Messages:
     """The system and user messages asking for one interviewer's note."""
-    return [
-        {"role": "system", "content": _system(interviewer, limits)},
-        {"role": "user", "content": _draft_request(facts, interviewer)},
-    ]
+    return _messages(interviewer, limits, _draft_request(facts, interviewer))
 
 
 def repair_messages(
     facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note, violations: list[Violation]
 ) -> Messages:
     """A fresh, bounded request: the original ask, the failed draft and what it broke."""
-    user = render(
-        "repair",
-        original_request=_draft_request(facts, interviewer),
-        subject=draft.subject,
-        body=draft.body,
-        violations=violations,
-    )
-    return [{"role": "system", "content": _system(interviewer, limits)}, {"role": "user", "content": user}]
+    return _about_draft("repair", facts, interviewer, limits, draft, violations=violations)
 
 
 def tweak_messages(
     facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note, tweaks: list[str]
 ) -> Messages:
     """Ask for a new version of ``draft`` with the user's changes applied."""
-    user = render(
-        "tweak",
-        original_request=_draft_request(facts, interviewer),
-        subject=draft.subject,
-        body=draft.body,
-        tweaks=tweaks,
-    )
+    return _about_draft("tweak", facts, interviewer, limits, draft, tweaks=tweaks)
+
+
+def _about_draft(template: str, facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note,
+                 **context: Any) -> Messages:
+    """A request that restates the original ask and carries an earlier draft (repairs and tweaks)."""
+    user = render(template, original_request=_draft_request(facts, interviewer), subject=draft.subject,
+                  body=draft.body, **context)
+    return _messages(interviewer, limits, user)
+
+
+def _messages(interviewer: Interviewer, limits: NoteLimits, user: str) -> Messages:
     return [{"role": "system", "content": _system(interviewer, limits)}, {"role": "user", "content": user}]
 
 

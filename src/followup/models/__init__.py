@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from .. import defaults
 from ..facts import Facts, Interviewer
 from ..notes import Note
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 OFFLINE = "offline"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = defaults.MODEL_TIMEOUT
 
 
 @dataclass
