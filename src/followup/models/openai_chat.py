@@ -84,7 +84,8 @@ class OpenAIChatModel:
         # A local server usually wants no key, but the SDK insists on one.
         self._client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout,
                                      max_retries=0, http_client=_plain_http_client(base_url))
-        self._retrying = retrying or transport_retrying()
+        # One request's tries together may take a few replies' worth of time, and never more than the cap.
+        self._retrying = retrying or transport_retrying(total=min(TRANSPORT_TOTAL, timeout * TRANSPORT_ATTEMPTS))
         self._structured = True  # cleared when the server turns structured output down
 
     def complete(self, request: DraftRequest) -> ModelReply:
