@@ -20,6 +20,7 @@ MAX_FACTS_BYTES = 1_000_000
 SEND_WITHIN = timedelta(hours=24)
 
 Tone = Literal["warm", "formal", "concise"]
+HONORIFICS = {"dr", "mr", "ms", "mrs", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
 
 
 class DuplicateInterviewer(ValueError):
@@ -69,8 +70,20 @@ class Interviewer(_Strict):
     clarify: list[str] = Field(default_factory=list, description="What you want to add or elaborate on.")
 
     @property
+    def honorific(self) -> str | None:
+        """"Dr." of "Dr. Mei Lin", if the name starts with a title."""
+        parts = self.name.split()
+        return parts[0] if len(parts) > 1 and parts[0].rstrip(".").lower() in HONORIFICS else None
+
+    @property
     def first_name(self) -> str:
-        return self.name.split()[0]
+        parts = self.name.split()
+        return parts[1] if self.honorific and len(parts) > 2 else parts[0]
+
+    @property
+    def formal_address(self) -> str:
+        """How a formal note addresses them: "Dr. Lin" when the name has a title, else the full name."""
+        return f"{self.honorific} {self.name.split()[-1]}" if self.honorific else self.name
 
 
 class Facts(_Strict):
@@ -148,6 +161,9 @@ def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interview
     if not names:
         return list(facts.interviewers)
     by_key = {person.name.casefold(): person for person in facts.interviewers}
+    for person in facts.interviewers:
+        if person.honorific:  # "Mei Lin" finds "Dr. Mei Lin"
+            by_key.setdefault(person.name.split(" ", 1)[1].casefold(), person)
     # A first name alone is enough when no one else on the panel shares it.
     first_names = [person.first_name.casefold() for person in facts.interviewers]
     for person in facts.interviewers:

@@ -22,10 +22,22 @@ _COMMON_STARTS = {
     "a", "an", "the", "how", "what", "why", "when", "where", "which", "our", "my", "we",
     "your", "their", "its", "this", "that", "these", "those", "both", "some", "more",
 }
-_NEGATIVE = re.compile(r"\b(blank\w*|fumbl\w*|stumbl\w*|mess\w* up|botch\w*|struggl\w*|wrong|mistake\w*|forgot)\b", re.I)
+_NEGATIVE = re.compile(
+    r"\b(blank\w*|fumbl\w*|stumbl\w*|mess\w* up|botch\w*|struggl\w*|wrong|mistake\w*|undersold|understated|"
+    r"downplayed)\b", re.I)
+_VERBS = "mention|say|talk about|bring up|explain|show|describe|cover|share|walk through|go into|highlight"
+_DONE_FORMS = {"mentioned": "mention", "said": "say", "talked about": "talk about", "brought up": "bring up",
+               "explained": "explain", "shown": "show", "showed": "show", "described": "describe",
+               "covered": "cover", "shared": "share", "highlighted": "highlight"}
 _NOT_DONE = re.compile(
-    r"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to)\s+"
-    r"(mention|talk about|bring up|explain|show|describe|cover|share|walk through|go into)\s+(.+)$", re.I)
+    rf"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to|failed to)\s+({_VERBS})\s+(.+)$"
+    rf"|^(?:I\s+)?(?:should have|wish I had|could have)\s+({'|'.join(_DONE_FORMS)})\s+(.+)$", re.I)
+# "I want to add that X", "I'd like to add X": the addition is X.
+_ADDITION = re.compile(r"^I(?:\s+(?:want|wanted|would like|'d like)\s+to|'d\s+like\s+to)\s+(?:add|say|mention)\s+(?:that\s+)?(.+)$", re.I)
+_CORRECTION = re.compile(r"^I said (.+?),? but (?:it(?:'s| is| was)|that(?:'s| is| was))? ?(?:actually |really )?(.+)$", re.I)
+# A third person at the start of a fact about the interviewer: "she asked how ...", "he has a dog".
+_THIRD_PERSON = re.compile(r"^(?:she|he|they)\s+(?:asked(?:\s+me)?|mentioned|said|explained|described|told me)"
+                           r"(?:\s+(?:that|about))?\s+(.+)$", re.I)
 _QUESTION_ABOUT = re.compile(r"\b(?:question|answer)\s+(?:about|on|regarding|around)\s+(.+)$", re.I)
 # A clarify point that sells the candidate short: "less experience with X than other candidates".
 _SELF_DOUBT = re.compile(
@@ -36,6 +48,14 @@ _SUBJECT_OF = re.compile(r"\b(?:with|in|on|about|of|at)\s+(.+?)(?:\s+than\b.*)?$
 _SHORTCOMING = re.compile(
     r"\s+(?:was|were|felt|came out|came across|sounded|seemed|got|skipped|missed|left out|lacked|did not|didn't)\b.*$", re.I)
 SHORT_NOTE_WORDS = 85
+SUBJECT_CHARS = 78
+# Words too common for a repeated pair of them to read as repetition.
+_FILLER = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "with", "my", "your", "our", "i", "you",
+           "we", "it", "is", "was", "that", "this", "about", "me", "be", "as", "by", "am", "are", "so", "from",
+           "have", "had", "has", "will", "would", "i'd", "i'm"}
+# Words of appreciation that read as a tic when they come twice in one short note.
+_STOCK_WORDS = {"appreciated", "enjoyed", "pleasure", "glad", "great", "highlight", "exciting", "keen", "welcome",
+                "valued", "informative", "useful"}
 _CLAUSE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|plans?|wants?|uses?|runs?|needs?)\b")
 
 
@@ -111,13 +131,12 @@ def _check_tweaks_took_effect(tweaks: list[str], before: Note, after: Note) -> N
 def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
     """Write a complete note for one interviewer."""
     seat = _seat(facts, interviewer)
-    pick = _Picker(seat)
+    pick = _Picker(seat, set(re.findall(r"[a-z']+", facts.model_dump_json().lower())))
     formal = style.tone == "formal"
     level = style.level
 
     references = _references(interviewer, style)
-    strengths = [s for s in facts.candidate.strengths if s not in style.avoid]
-    strengths.sort(key=lambda s: s not in style.mention)
+    strengths = _strengths_for(facts, references, style, seat)
     paragraphs = [
         _greeting(interviewer, style.tone, pick),
         " ".join(filter(None, [
@@ -135,7 +154,7 @@ def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
             paragraphs.append(" ".join(extra))
     clarify = [c for c in interviewer.clarify if c not in style.avoid]
     clarify.sort(key=lambda c: c not in style.mention)
-    clarifications = [_clarification(point, formal, pick) for point in clarify]
+    clarifications = [pick([_clarification(point, formal, pick)]) for point in clarify]
     if clarifications:
         paragraphs.append(" ".join(clarifications[:1] if level < 0 else clarifications))
     paragraphs.append(" ".join(filter(None, [_interest(facts, style, pick), _closing_line(style.tone, pick)])))
@@ -143,24 +162,39 @@ def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
     if second and level == -1 and count_words("\n\n".join(paragraphs)) < SHORT_NOTE_WORDS:
         # A concise note still needs substance: below the length a note should have, cite a second fact.
         paragraphs.insert(2, second)
-    return Note(subject=_subject(facts, interviewer, style.tone, pick), body="\n\n".join(paragraphs))
+    # The subject is read on its own: it need not avoid the body's words, so it gets its own picker.
+    subject = _subject(facts, interviewer, style.tone, _Picker(seat, set()))
+    return Note(subject=subject, body="\n\n".join(paragraphs))
 
 
 # --- pieces ----------------------------------------------------------------------------
 
 
 class _Picker:
-    """Chooses among phrasings by the interviewer's seat in the panel, a different step per slot."""
+    """Chooses among phrasings: the interviewer's seat in the panel picks first, so notes to one
+    panel differ; a phrasing that would repeat two words the note already used is passed over."""
 
-    def __init__(self, seat: int) -> None:
+    def __init__(self, seat: int, fact_words: set[str]) -> None:
         self.seat = seat
         self.slot = 0
+        self.fact_words = fact_words
+        self.said: set[tuple[str, ...]] = set()
 
     def __call__(self, options: list[str]) -> str:
         self.slot += 1
         # The seat shifts every slot's choice, so two interviewers never share a phrasing in the same slot
         # (while the panel is no larger than the options); the slot mixes which options go together.
-        return options[(self.seat + self.slot * 7) % len(options)]
+        start = (self.seat + self.slot * 7) % len(options)
+        rotated = options[start:] + options[:start]
+        choice = next((option for option in rotated if not self._marks(option) & self.said), rotated[0])
+        self.said |= self._marks(choice)
+        return choice
+
+    def _marks(self, text: str) -> set[tuple[str, ...]]:
+        """What would read as repeated: a pair of words (not both filler), or one of the stock verbs of thanks."""
+        words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in self.fact_words]
+        pairs = {(a, b) for a, b in zip(words, words[1:]) if not (a in _FILLER and b in _FILLER)}
+        return pairs | {(w,) for w in words if w in _STOCK_WORDS}
 
 
 def _seat(facts: Facts, interviewer: Interviewer) -> int:
@@ -181,9 +215,21 @@ def _references(interviewer: Interviewer, style: Style) -> list[tuple[str, str]]
     return ordered[:limit]
 
 
+def _strengths_for(facts: Facts, references: list[tuple[str, str]], style: Style, seat: int) -> list[str]:
+    """The candidate's strengths, best first: asked for, then closest to what was discussed, then by seat."""
+    strengths = [s for s in facts.candidate.strengths if s not in style.avoid]
+    if not strengths:
+        return []
+    topic_words = set(re.findall(r"[a-z]{4,}", " ".join(text for _, text in references).lower()))
+    rotation = {s: (i - seat) % len(strengths) for i, s in enumerate(strengths)}
+    return sorted(strengths, key=lambda s: (s not in style.mention,
+                                            -len(topic_words & set(re.findall(r"[a-z]{4,}", s.lower()))),
+                                            rotation[s]))
+
+
 def _greeting(interviewer: Interviewer, tone: str, pick: _Picker) -> str:
     if tone == "formal":
-        return f"Dear {interviewer.name},"
+        return f"Dear {interviewer.formal_address},"
     if tone == "concise":
         return f"Hello {interviewer.first_name},"
     return pick([f"Dear {interviewer.first_name},", f"Hello {interviewer.first_name},", f"Hi {interviewer.first_name},"])
@@ -223,7 +269,7 @@ def _first_reference(references: list[tuple[str, str]], strengths: list[str], se
 
 
 def _topic_sentence(topic: str, formal: bool, pick: _Picker) -> str:
-    topic = _phrase(topic)
+    topic = _about(topic)
     if formal:
         return pick([
             f"I particularly valued our discussion about {topic}.",
@@ -239,9 +285,10 @@ def _topic_sentence(topic: str, formal: bool, pick: _Picker) -> str:
 
 
 def _interest_sentence(interest: str, pick: _Picker) -> str:
-    interest = _phrase(interest)
-    if interest.lower().startswith(("we ", "both of us", "you and i")):
-        return pick([f"It was a pleasure to discover that {interest}.", f"I also enjoyed learning that {interest}."])
+    interest = _second_person(_phrase(interest))
+    if interest.lower().startswith(("we ", "both of us", "you ", "i ", "my ", "our ")):
+        return pick([f"It was a pleasure to discover that {interest}.", f"I also enjoyed finding out that {interest}.",
+                     f"It was good to learn that {interest}."])
     return pick([
         f"I also enjoyed finding our shared interest in {interest}.",
         f"It was a pleasure to discover that we share an interest in {interest}.",
@@ -253,30 +300,45 @@ def _second_reference(reference: tuple[str, str], pick: _Picker) -> str:
     if kind == "interest":
         return _interest_sentence(text, pick)
     return pick([
-        f"I also appreciated hearing about {_phrase(text)}.",
-        f"I was glad we also had time to talk about {_phrase(text)}.",
+        f"I also appreciated hearing about {_about(text)}.",
+        f"I was glad we also had time to talk about {_about(text)}.",
+        f"Our exchange about {_about(text)} was just as useful.",
     ])
 
 
 def _clarification(point: str, formal: bool, pick: _Picker) -> str:
-    """A clarify point as a confident addition, never a rerun of what went wrong."""
-    text = _phrase(point)
+    """A clarify point as a confident addition, never a rerun of what went wrong.
+
+    "my answer on X was incomplete; I have led Y" keeps its second half: that is what to add.
+    """
+    parts = re.split(r"\s*(?:;|\s-\s|:)\s*", _phrase(point), maxsplit=1)
+    problem, addition = parts[0], (_phrase(parts[1]) if len(parts) > 1 else "")
     more = "I would be glad to share more about it." if formal else "I'd be glad to tell you more about it."
-    if match := _NOT_DONE.match(text):
-        verb = match.group(1).lower()
-        return f"I realize I did not {verb} {match.group(2)}. {more}"
-    if _SELF_DOUBT.search(text) and (match := _SUBJECT_OF.search(text)):
+    tail = f" I would add that {addition}." if addition else f" {more}"
+    if match := _ADDITION.match(problem):
+        return f"I would also like to add that {match.group(1)}."
+    if match := _NOT_DONE.match(problem):
+        verb = (match.group(1) or _DONE_FORMS[match.group(3).lower()]).lower()
+        subject = match.group(2) or match.group(4)
+        if subject.lower().startswith(("i ", "i'", "we ", "my team ")):
+            subject = "that " + subject
+        return f"I realize I did not {verb} {subject}.{tail}"
+    if _SELF_DOUBT.search(problem) and (match := _SUBJECT_OF.search(problem)):
         return f"I would welcome the chance to tell you more about my approach to {match.group(1)}."
-    if match := _QUESTION_ABOUT.search(text):
+    if match := _QUESTION_ABOUT.search(problem):
         subject = _SHORTCOMING.sub("", match.group(1))
+        if addition:
+            return f"In further consideration of your question about {subject}, I would add that {addition}."
         return f"In further consideration of your question about {subject}, I would welcome the chance to expand on my answer."
-    if _NEGATIVE.search(text):
-        subject = re.split(r"\b(?:on|about|with|regarding)\b", text, maxsplit=1)[-1].strip()
-        subject = _SHORTCOMING.sub("", subject)
-        return f"I have given more thought to {subject} since we spoke, and {more[0].lower()}{more[1:]}"
-    if text.lower().startswith(("i ", "i'")):
-        return f"I would also like to add that {text}."
-    return f"I would also like to add a word about {text}. {more}"
+    if _NEGATIVE.search(problem):
+        subject = re.split(r"\b(?:on|about|with|regarding)\b", problem, maxsplit=1)[-1].strip()
+        subject = _SHORTCOMING.sub("", re.sub(r"^I\s+\w+\s+", "", subject))
+        return f"I have given more thought to {subject} since we spoke.{tail}"
+    if match := _CORRECTION.match(problem):
+        return f"One correction: I said {match.group(1)}, but it is actually {match.group(2)}."
+    if problem.lower().startswith(("i ", "i'")):
+        return f"I would also like to add that {problem}.{tail if addition else ''}"
+    return f"I would also like to add a word about {problem}.{tail}"
 
 
 def _interest(facts: Facts, style: Style, pick: _Picker) -> str:
@@ -285,15 +347,22 @@ def _interest(facts: Facts, style: Style, pick: _Picker) -> str:
     highlights.sort(key=lambda h: h not in style.mention)
     highlight = highlights[0] if highlights and (style.level >= 0 or highlights[0] in style.mention) else ""
     if highlight and _CLAUSE_VERB.search(highlight):
-        lead = f"Learning that {_phrase(highlight)} made me even more interested in joining {company}."
+        lead = pick([
+            f"Learning that {_phrase(highlight)} made me even more interested in joining {company}.",
+            f"It was exciting to hear that {_phrase(highlight)}.",
+            f"Knowing that {_phrase(highlight)}, I can see where I would contribute at {company}.",
+        ])
     elif highlight:
-        lead = f"Hearing about {_phrase(highlight)} made me even more interested in joining {company}."
+        lead = pick([
+            f"Hearing about {_phrase(highlight)} made me even more interested in joining {company}.",
+            f"I was glad to hear about {_phrase(highlight)}.",
+        ])
     else:
         lead = ""
     renewal = pick([
         f"I am very interested in the {role} role and in contributing to the team.",
         f"I would welcome the chance to contribute as {_article(role)} {role}.",
-        f"I left our conversation even more enthusiastic about the {role} role.",
+        f"I left our conversation keen to join the team as {_article(role)} {role}.",
     ]) if lead else pick([
         f"I am very interested in the {role} role and in contributing to the team at {company}.",
         f"I would welcome the chance to contribute to {company} as {_article(role)} {role}.",
@@ -306,7 +375,7 @@ def _closing_line(tone: str, pick: _Picker) -> str:
     if tone == "formal":
         return pick(["Thank you again for your time and consideration.", "I look forward to the next steps in the process."])
     if tone == "concise":
-        return "Thank you again."
+        return pick(["Thank you again.", "I look forward to next steps."])
     return pick(["Thank you again for your time.", "Thanks again for a great conversation.", "I look forward to hearing about next steps."])
 
 
@@ -330,9 +399,8 @@ def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -
         f"Thanks for your time, {interviewer.first_name}",
     ]
     if tone == "formal":
-        options = [f"Thank you for your time, {interviewer.name}", f"Thank you: {facts.role} interview"]
-    subject = pick(options)
-    return subject if len(subject) <= 78 else "Thank you for your time"
+        options = [f"Thank you for your time, {interviewer.formal_address}", f"Thank you: {facts.role} interview"]
+    return pick([option for option in options if len(option) <= SUBJECT_CHARS] or ["Thank you for your time"])
 
 
 def _phrase(text: str) -> str:
@@ -342,6 +410,34 @@ def _phrase(text: str) -> str:
     if first.lower() in _COMMON_STARTS or (first.endswith("ing") and first[:1].isupper() and first[1:].islower()):
         text = first.lower() + text[len(first):]
     return text
+
+
+def _about(fact: str) -> str:
+    """A fact as what a conversation was about: "she asked how I would X" reads as "how I would X"."""
+    text = _phrase(fact)
+    if match := _THIRD_PERSON.match(text):
+        text = _phrase(match.group(1))
+    return _second_person(text)
+
+
+_THIRD_PERSON_VERB = {"has": "have", "is": "are", "was": "were", "does": "do"}
+
+
+def _second_person(clause: str) -> str:
+    """A clause about the interviewer, said to them: "she also has a dog" -> "you also have a dog"."""
+    match = re.match(r"^(she|he|they)\s+((?:also|too|both|really)\s+)?(\w+)(.*)$", clause, re.I)
+    if not match:
+        return clause
+    verb = match.group(3)
+    if verb.lower() in _THIRD_PERSON_VERB:
+        verb = _THIRD_PERSON_VERB[verb.lower()]
+    elif match.group(1).lower() != "they" and verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif match.group(1).lower() != "they" and re.search(r"(?:ss|sh|ch|x|z)es$", verb):
+        verb = verb[:-2]
+    elif match.group(1).lower() != "they" and verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    return f"you {match.group(2) or ''}{verb}{match.group(4)}"
 
 
 def _article(word: str) -> str:
