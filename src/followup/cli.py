@@ -7,6 +7,7 @@ Exit codes (design.md): 0 all good; 1 a note fails the guardrails; 2 bad input o
 from __future__ import annotations
 
 import functools
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -107,7 +108,7 @@ def _open_history():  # type: ignore[no-untyped-def]
     return History()
 
 
-ToOption = Annotated[Optional[list[str]], typer.Option("--to", metavar="NAME", help="Only this interviewer (repeat for more); case-insensitive.")]
+ToOption = Annotated[Optional[list[str]], typer.Option("--to", metavar="NAME", help="Only this interviewer (repeat for more); case-insensitive, a unique first name is enough.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
 MaxAttemptsOption = Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")]
@@ -391,6 +392,10 @@ def sent(
     row = store.draft(run_id, to, version)
     when = store.mark_sent(run_id, row["interviewer"], row["version"])
     print(f"marked version {row['version']} of {row['interviewer']} in run {run_id} as sent at {when}")
+    if not row["passed"]:
+        print(f"followup: warning: version {row['version']} failed the guardrails "
+              f"(followup show {run_id} --to {shlex.quote(row['interviewer'])} --version {row['version']})",
+              file=sys.stderr)
 
 
 # --- check ----------------------------------------------------------------------------
@@ -399,7 +404,7 @@ def sent(
 @app.command()
 @_one_line_errors
 def check(
-    note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A note as text (first line 'Subject: ...'), or - for standard input.")],
+    note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A file holding the note (first line may be 'Subject: ...'), or - to read it from standard input.")],
     facts_file: Annotated[Optional[Path], typer.Option("--facts", metavar="FACTS", help="The facts file, for the rules that need facts.")] = None,
     to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Which interviewer of the facts the note is for.")] = None,
     json_output: JsonOption = False,
@@ -429,7 +434,10 @@ def check(
     else:
         from .output import print_check
 
-        print_check(_stdout_console(), note, result)
+        from rich.console import Console
+
+        # Piped, lines stay as written: no wrapping at the terminal width.
+        print_check(Console(highlight=False, soft_wrap=not sys.stdout.isatty()), note, result)
     if not result.passed:
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
 

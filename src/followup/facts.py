@@ -111,11 +111,19 @@ class Facts(_Strict):
         return ended + SEND_WITHIN if ended else None
 
     def notices(self) -> list[str]:
-        """Assumptions made while loading that the user should hear about."""
-        if self.interview._assumed_local_time and self.interview.ended_at:
-            zone = self.interview.ended_at.strftime("%z")
-            return [f"interview.ended_at has no time zone; assuming local time (UTC{zone[:3]}:{zone[3:]})"]
-        return []
+        """Assumptions and gaps the user should hear about (the facts still load)."""
+        found = []
+        ended = self.interview.ended_at
+        if self.interview._assumed_local_time and ended:
+            zone = ended.strftime("%z")
+            found.append(f"interview.ended_at has no time zone; assuming local time (UTC{zone[:3]}:{zone[3:]})")
+        if ended and ended > datetime.now(ended.tzinfo):
+            found.append(f"interview.ended_at ({ended.isoformat()}) is in the future; check the date")
+        for index, person in enumerate(self.interviewers):
+            if not (person.topics or person.shared_interests):
+                found.append(f"interviewers[{index}] ({person.name}) has no topics or shared_interests: "
+                             "their note can only be generic; add what you discussed with them")
+        return found
 
     def fingerprint(self) -> str:
         """A stable hash of the facts, stored with each run."""
@@ -315,6 +323,8 @@ def _describe(path: Path, error: dict[str, Any], lines: _LineIndex | None) -> st
         message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
     elif kind == "too_short" and loc == ("interviewers",):
         message = "list at least one interviewer"
+    elif kind.startswith(("datetime", "date_")):
+        message = f"expected a date and time such as 2026-11-25T16:30:00-05:00 (got {error.get('input')!r})"
     else:
         message = error["msg"][0].lower() + error["msg"][1:]
         if "input" in error and kind not in ("too_short",) and not isinstance(error["input"], (dict, list)):

@@ -41,7 +41,9 @@ def deadline_line(facts: Facts, now: datetime | None = None) -> str | None:
         return "24 h have passed since the interview: send today anyway"
     hours, minutes = divmod(int(left.total_seconds() // 60), 60)
     remaining = f"{hours} h left" if hours else f"{minutes} min left"
-    return f"send by {send_by.strftime('%a %H:%M')}, {remaining}"
+    # In the interview's time zone; named when it is not this machine's.
+    zone = "" if send_by.utcoffset() == send_by.astimezone().utcoffset() else f" ({send_by.strftime('UTC%z')[:-2]}:{send_by.strftime('%z')[-2:]})"
+    return f"send by {send_by.strftime('%a %H:%M')}{zone}, {remaining}"
 
 
 # --- JSON -------------------------------------------------------------------------------

@@ -271,6 +271,7 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
     common = {w.lower() for w in policy.option("common", [])}
     shouting_rule = context.policy.rule("shouting")
     allowed_caps = {w.upper() for w in shouting_rule.option("allow", [])} if shouting_rule else set()
+    loud_words = {w.lower() for w in shouting_rule.option("words", [])} if shouting_rule else set()
     body = context.note.body
     reported: set[str] = set()
 
@@ -289,8 +290,8 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
         if not first.isupper():
             continue
         word = re.split(r"['’]", token.text)[0]
-        if len(word) < 2 or _sentence_initial(body, token.start):
-            continue
+        if len(word) < 2 or _sentence_initial(body, token.start) or word.lower() in loud_words:
+            continue  # "I NEED THIS JOB" is shouting, not three invented names
         if word.lower() in common or word.upper() in allowed_caps or vocabulary.knows(word):
             continue
         if any(ch.isdigit() for ch in word):
