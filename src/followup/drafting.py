@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
@@ -90,23 +91,28 @@ def draft_note(
 
     ``earlier_tweaks`` are those that made ``previous``: the offline composer replays the whole chain.
     """
-    status = on_status or (lambda name, text: None)
     limits = policy.note_limits
     if previous is not None and tweaks:
-        purpose = "tweak"
-        messages = prompts.tweak_messages(facts, interviewer, limits, previous, tweaks)
+        purpose, messages = "tweak", prompts.tweak_messages(facts, interviewer, limits, previous, tweaks)
     else:
-        purpose = "draft"
-        messages = prompts.draft_messages(facts, interviewer, limits)
-    history: list[Attempt] = []
-    for number in range(1, max_attempts + 1):
+        purpose, messages = "draft", prompts.draft_messages(facts, interviewer, limits)
+    request = DraftRequest(facts, interviewer, messages, purpose, previous=previous, tweaks=list(tweaks or []),
+                           tweak_chain=[*(earlier_tweaks or []), *(tweaks or [])])
+    history = _attempts(request, model, policy, [], max_attempts, on_status)
+    return _draft_from(interviewer, model, history, list(tweaks or []))
+
+
+def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list[Attempt], max_attempts: int,
+              on_status: StatusCallback | None) -> list[Attempt]:
+    """The content loop: ask, fix mechanical faults, check; re-ask with what broke until it passes."""
+    status = on_status or (lambda name, text: None)
+    facts, interviewer = request.facts, request.interviewer
+    history = list(history)
+    while len(history) < max_attempts:
+        number = len(history) + 1
         status(interviewer.name, "drafting" if number == 1 else f"repairing (attempt {number}/{max_attempts})")
         started = datetime.now(timezone.utc)
-        reply = model.complete(
-            DraftRequest(facts, interviewer, messages, purpose, previous=previous, tweaks=list(tweaks or []),
-                         tweak_chain=[*(earlier_tweaks or []), *(tweaks or [])],
-                         violations=history[-1].violations if history else [])
-        )
+        reply = model.complete(request)
         note, fixed = autofix(reply.note)
         violations = check_note(note, facts, interviewer, policy=policy).violations
         # What the fix-up removed still counts as what the model got wrong (the eval suite reports it).
@@ -115,21 +121,30 @@ def draft_note(
             - {v.rule for v in violations}
         ) if fixed else []
         history.append(Attempt(
-            number=number, purpose=purpose, messages=messages, raw_response=reply.raw, subject=note.subject,
-            body=note.body, violations=violations, fixed_rules=fixed_rules, prompt_tokens=reply.prompt_tokens,
-            completion_tokens=reply.completion_tokens, started_at=started, finished_at=datetime.now(timezone.utc),
+            number=number, purpose=request.purpose, messages=request.messages, raw_response=reply.raw,
+            subject=note.subject, body=note.body, violations=violations, fixed_rules=fixed_rules,
+            prompt_tokens=reply.prompt_tokens, completion_tokens=reply.completion_tokens, started_at=started,
+            finished_at=datetime.now(timezone.utc),
         ))
         if passes(violations):
             break
-        # Re-ask with a fresh, bounded prompt: the original request, this draft, what it broke.
-        purpose = "repair"
-        messages = prompts.repair_messages(facts, interviewer, limits, note, errors_in(violations))
+        request = _repair_request(request, note, errors_in(violations), policy)
+    status(interviewer.name, "passed" if passes(history[-1].violations) else "failed guardrails")
+    return history
+
+
+def _repair_request(request: DraftRequest, note: Note, errors: list[Violation], policy: Policy) -> DraftRequest:
+    """A fresh, bounded prompt: the original request, the failed draft and what it broke."""
+    messages = prompts.repair_messages(request.facts, request.interviewer, policy.note_limits, note, errors)
+    return replace(request, messages=messages, purpose="repair", violations=errors)
+
+
+def _draft_from(interviewer: Interviewer, model: Model, history: list[Attempt], tweaks: list[str]) -> Draft:
     last = history[-1]
-    status(interviewer.name, "passed" if passes(last.violations) else "failed guardrails")
     return Draft(
         to=interviewer.name, email=interviewer.email, subject=last.subject, body=last.body,
         passed=passes(last.violations), attempts=len(history), violations=last.violations, model=model.name,
-        tweaks=list(tweaks or []), history=history,
+        tweaks=tweaks, history=history,
     )
 
 
@@ -171,7 +186,41 @@ def draft_all(
     drafts = [o for o in outcomes if isinstance(o, Draft)]
     failures = [o for o in outcomes if isinstance(o, DraftFailure)]
     apply_panel_checks(drafts, policy)
+    drafts = [_repair_near_copy(d, facts, model, policy, max_attempts, status, failures) for d in drafts]
+    apply_panel_checks(drafts, policy)
+    if on_draft:
+        for draft in drafts:
+            if draft.history[-1].purpose == "panel-repair":
+                on_draft(draft)
     return DraftingResult(drafts=drafts, failures=failures)
+
+
+def _repair_near_copy(draft: Draft, facts: Facts, model: Model, policy: Policy, max_attempts: int,
+                      status: StatusCallback, failures: list[DraftFailure]) -> Draft:
+    """Re-ask for a note that reads as a copy of another panel member's, while attempts remain.
+
+    Of two near copies only the later interviewer's note is re-asked: the earlier one may stay.
+    """
+    copies = [v for v in draft.violations if v.rule == "near_copy"]
+    names = [p.name for p in facts.interviewers]
+    earlier = [v for v in copies if names.index(_other(v, names)) < names.index(draft.to)]
+    if not earlier or draft.attempts >= max_attempts:
+        return draft
+    interviewer = next(p for p in facts.interviewers if p.name == draft.to)
+    request = DraftRequest(facts, interviewer, [], "panel-repair")
+    request = _repair_request(request, draft.note, errors_in(draft.violations), policy)
+    request = replace(request, purpose="panel-repair")
+    try:
+        history = _attempts(request, model, policy, draft.history, max_attempts, status)
+    except ModelServiceError as error:
+        failures.append(DraftFailure(to=draft.to, error=f"while asking for a less similar note: {error}", kind=error.kind))
+        return draft
+    return _draft_from(interviewer, model, history, draft.tweaks)
+
+
+def _other(violation: Violation, names: list[str]) -> str:
+    """The panel member a near_copy violation compares with (named in its message)."""
+    return next((name for name in names if name in violation.message), names[0])
 
 
 def apply_panel_checks(drafts: list[Draft], policy: Policy) -> None:
@@ -180,6 +229,7 @@ def apply_panel_checks(drafts: list[Draft], policy: Policy) -> None:
         return
     found = check_panel({d.to: d.note for d in drafts}, policy=policy)
     for draft in drafts:
-        if found[draft.to]:
-            draft.violations = draft.violations + found[draft.to]
-            draft.passed = passes(draft.violations)
+        # The note's own verdict, plus what the panel shows now (a repaired neighbour may have cleared it).
+        own = draft.history[-1].violations if draft.history else draft.violations
+        draft.violations = own + found[draft.to]
+        draft.passed = passes(draft.violations)

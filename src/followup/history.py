@@ -178,18 +178,13 @@ class History:
         return run_id
 
     def save_draft(self, run_id: str, draft: Draft) -> None:
-        """Insert the draft and its attempts, or update its verdict if it is already saved (after the panel checks)."""
-        violations = json.dumps([v.model_dump(mode="json") for v in draft.violations])
+        """Insert the draft and its attempts; saved already (the panel checks came later), replace it."""
         with self._transaction() as db:
-            existing = db.execute(
-                "SELECT id FROM drafts WHERE run_id = ? AND interviewer = ? AND version = ?",
-                (run_id, draft.to, draft.version),
-            ).fetchone()
-            if existing:
-                db.execute("UPDATE drafts SET passed = ?, violations_json = ? WHERE id = ?",
-                           (int(draft.passed), violations, existing["id"]))
-            else:
-                self._insert(db, run_id, draft)
+            db.execute("DELETE FROM attempts WHERE draft_id IN (SELECT id FROM drafts WHERE run_id = ? AND "
+                       "interviewer = ? AND version = ?)", (run_id, draft.to, draft.version))
+            db.execute("DELETE FROM drafts WHERE run_id = ? AND interviewer = ? AND version = ?",
+                       (run_id, draft.to, draft.version))
+            self._insert(db, run_id, draft)
 
     def save_new_version(self, run_id: str, draft: Draft) -> int:
         """Save ``draft`` as its interviewer's next version; numbered inside the transaction, so concurrent saves never collide."""
