@@ -322,14 +322,10 @@ CASES: list[Case] = [
          (0,), MARCUS_TWICE, None, EVERYONE, 1.0 + SLACK, min_seconds=1.0),
     Case("429-retry-after-3600", "429 with Retry-After: 3600 (longer than any wait followup will do)",
          only(MARCUS, Fault(429, headers={"Retry-After": "3600"})), (3,), MARCUS_ONCE,
-         r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST,
-         xfail="product: stops at once (the 20 s wait does not fit the 8 s budget of --timeout 2), but the line says "
-               "'wait a minute and try again' although the server asked for an hour"),
+         r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST),
     Case("429-retry-after-3600-default-timeout", "the same, with the default --timeout 60 (a 90 s budget)",
          only(MARCUS, Fault(429, headers={"Retry-After": "3600"})), (3,), MARCUS_ONCE,
-         r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST, args=WRITE[:-2],
-         xfail="product: waits 3 x 20 s (60 s in all) although the server asked for an hour: no retry within the "
-               "budget can help, so it should stop at once and say when to try again"),
+         r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST, args=WRITE[:-2]),
     *[Case(f"{status}", f"{status} every time", only(MARCUS, Fault(status)), (3,), MARCUS_TRIES,
            rf"failed \({status}\) after retrying.*try again", (DANA, PRIYA), BACKOFF + SLACK)
       for status in (500, 502, 503)],
@@ -358,19 +354,14 @@ CASES: list[Case] = [
     Case("finish-length", "finish_reason length (reply cut at the token limit)",
          only(MARCUS, Fault(content=TRUNCATED, finish_reason="length")), (1, 3), {DANA: 1, PRIYA: 1, MARCUS: (1, 3)},
          r"(cut off|truncat|length|max(imum)? (output )?tokens)", (DANA, PRIYA), FAST,
-         failing_draft_ok=True,
-         xfail="product: finish_reason 'length' is not checked; the truncated JSON becomes the draft body, is "
-               "'repaired' 3 times and shown as a failing note, with nothing on stderr saying the reply was cut off"),
+         failing_draft_ok=True),
     Case("content-filter", "finish_reason content_filter", only(MARCUS, Fault(content="", finish_reason="content_filter")),
          (3,), MARCUS_ONCE, r"content filter.*(try again|facts)", (DANA, PRIYA), FAST),
     Case("refusal", 'a refusal ("I can\'t help with that.")', only(MARCUS, Fault(content="I can't help with that.")),
          (3,), MARCUS_ONCE, r"declined to write the note.*--model", (DANA, PRIYA), FAST),
     *[Case(name, f"structured output that breaks its schema ({reply})", only(MARCUS, Fault(content=reply)), (1, 3),
            {DANA: 1, PRIYA: 1, MARCUS: (1, 3)}, r"(format|schema|JSON|subject|body)", (DANA, PRIYA), FAST,
-           failing_draft_ok=True,
-           xfail="product: a reply that is JSON but not {subject, body} is taken as the note text itself "
-                 f"(body {reply!r}, subject ''); it fails the guardrails 3 times and nothing on stderr says the "
-                 "model broke the reply format")
+           failing_draft_ok=True)
       for name, reply in (("schema-number", '{"subject": 5}'), ("schema-wrong-keys", '{"title": "Thank you"}'))],
 ]
 

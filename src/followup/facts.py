@@ -12,15 +12,30 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 MAX_FACTS_BYTES = 1_000_000
 SEND_WITHIN = timedelta(hours=24)
 
 Tone = Literal["warm", "formal", "concise"]
 HONORIFICS = {"dr", "mr", "ms", "mrs", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
+
+
+def _one_line(value: str) -> str:
+    # Names, titles, the company and the role are quoted in the prompt's own sentences: one line,
+    # no angle brackets, so that no fact can pose as part of the instructions.
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    if "<" in value or ">" in value:
+        raise ValueError("must not contain < or >")
+    if len(value) > 200:
+        raise ValueError("is longer than 200 characters")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
 
 
 class DuplicateInterviewer(ValueError):
@@ -36,9 +51,9 @@ class _Strict(BaseModel):
 
 
 class Candidate(_Strict):
-    name: str = Field(min_length=1, description="Your full name, used in the sign-off.")
-    email: str | None = Field(None, description="Your email: signature and the .eml From header.")
-    phone: str | None = Field(None, description="Your phone number, for the signature.")
+    name: Line = Field(min_length=1, description="Your full name, used in the sign-off.")
+    email: Line | None = Field(None, description="Your email: signature and the .eml From header.")
+    phone: Line | None = Field(None, description="Your phone number, for the signature.")
     strengths: list[str] = Field(default_factory=list, description="What to reiterate about yourself.")
 
 
@@ -55,6 +70,8 @@ class Interview(_Strict):
     def _attach_local_time_zone(self) -> Interview:
         # A time without a zone is read as the user's local time: that is what a person
         # writing "2026-11-25 16:30" means. The CLI says so on stderr.
+        if self.ended_at is not None and not 1970 <= self.ended_at.year <= 2200:
+            raise ValueError(f"ended_at year {self.ended_at.year} is out of range; give the interview's real date")
         if self.ended_at is not None and self.ended_at.tzinfo is None:
             self.ended_at = self.ended_at.astimezone()
             self._assumed_local_time = True
@@ -62,9 +79,9 @@ class Interview(_Strict):
 
 
 class Interviewer(_Strict):
-    name: str = Field(min_length=1, description="Unique within the file.")
-    title: str | None = None
-    email: str | None = Field(None, description="Used as the .eml To header.")
+    name: Line = Field(min_length=1, description="Unique within the file.")
+    title: Line | None = None
+    email: Line | None = Field(None, description="Used as the .eml To header.")
     topics: list[str] = Field(default_factory=list, description="What you discussed with this person.")
     shared_interests: list[str] = Field(default_factory=list, description="Professional common ground.")
     clarify: list[str] = Field(default_factory=list, description="What you want to add or elaborate on.")
@@ -88,8 +105,8 @@ class Interviewer(_Strict):
 
 class Facts(_Strict):
     candidate: Candidate
-    company: str = Field(min_length=1)
-    role: str = Field(min_length=1)
+    company: Line = Field(min_length=1)
+    role: Line = Field(min_length=1)
     interview: Interview = Field(default_factory=Interview)
     tone: Tone = "warm"
     interviewers: list[Interviewer] = Field(min_length=1)
@@ -219,6 +236,10 @@ def _parse_json(text: str, path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise FactsError([f"{path}:{error.lineno}: invalid JSON: {error.msg}"]) from None
+    except RecursionError:
+        raise FactsError([f"{path}: JSON is nested too deeply"]) from None
+    except ValueError as error:  # e.g. an integer too long to convert
+        raise FactsError([f"{path}: invalid JSON: {error}"]) from None
 
 
 def _parse_yaml(text: str, path: Path) -> tuple[Any, _LineIndex]:
@@ -242,6 +263,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[Any, _LineIndex]:
         raise FactsError([f"{path}:{error.line}: YAML anchors and aliases are not allowed in a facts file"]) from None
     except _DuplicateKey as error:
         raise FactsError([f"{path}:{error.line}: duplicate key {error.key!r}"]) from None
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError) as error:
+        # PyYAML builds some values itself (dates, numbers, !!tags) and fails with plain errors.
+        raise FactsError([f"{path}: a value cannot be read ({error}); quote it to keep it as text"]) from None
     return data, index
 
 

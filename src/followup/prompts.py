@@ -64,6 +64,11 @@ def facts_block(facts: Facts, interviewer: Interviewer) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def _inline(value: str) -> str:
+    """A fact quoted in the prompt's own sentences (a name, the role): it cannot open or close a tag there."""
+    return value.replace("<", "‹").replace(">", "›")
+
+
 def draft_messages(facts: Facts, interviewer: Interviewer, limits: NoteLimits) -> Messages:
     """The system and user messages asking for one interviewer's note."""
     return _messages(interviewer, limits, _draft_request(facts, interviewer))
@@ -98,7 +103,7 @@ def _messages(interviewer: Interviewer, limits: NoteLimits, user: str) -> Messag
 def _system(interviewer: Interviewer, limits: NoteLimits) -> str:
     return render(
         "system",
-        interviewer_name=interviewer.name,
+        interviewer_name=_inline(interviewer.name),
         min_words=limits.min_words,
         max_words=limits.max_words,
         max_subject=limits.max_subject,
@@ -109,14 +114,14 @@ def _draft_request(facts: Facts, interviewer: Interviewer) -> str:
     others = [p.name for p in facts.interviewers if p.name != interviewer.name]
     return render(
         "draft",
-        candidate_name=facts.candidate.name,
-        interviewer_name=interviewer.name,
-        interviewer_title=interviewer.title or "",
-        role=facts.role,
-        company=facts.company,
+        candidate_name=_inline(facts.candidate.name),
+        interviewer_name=_inline(interviewer.name),
+        interviewer_title=_inline(interviewer.title or ""),
+        role=_inline(facts.role),
+        company=_inline(facts.company),
         tone=facts.tone,
         facts_json=facts_block(facts, interviewer),
         has_clarify=bool(interviewer.clarify),
-        other_interviewers=", ".join(others),
+        other_interviewers=_inline(", ".join(others)),
         has_contact=bool(facts.candidate.email or facts.candidate.phone),
     )

@@ -255,9 +255,16 @@ def _shape(body: str, names: list[str]) -> list[str]:
 
 @rule("wrong_recipient", needs_facts=True)
 def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    if context.greeting is None or _names_this_interviewer(context):
+    if context.greeting is None:
         return
     names = _greeting_names(context)
+    if _names_this_interviewer(context):
+        # Addressed to them, and also to someone else of the panel ("Dear Dana and Marcus,")?
+        assert context.facts is not None and context.interviewer is not None
+        own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
+        others = {part.lower().strip(".,") for person in context.facts.interviewers
+                  if person.name != context.interviewer.name for part in person.name.split()} - own
+        names = [entry for entry in names if entry[0].lower() in others]
     if names:
         found = " ".join(word for word, _, _ in names)
         yield _violation(context, policy, names[0][1], names[-1][2], found=found,

@@ -50,7 +50,8 @@ def _wait(state: RetryCallState) -> float:
     retry_after = response.headers.get("retry-after") if response is not None else None
     if retry_after:
         try:
-            return min(float(retry_after), TRANSPORT_MAX_WAIT)
+            # Not capped: a wait longer than the budget left makes the stop condition end the tries at once.
+            return float(retry_after)
         except ValueError:
             pass
     return wait_random_exponential(multiplier=0.5, max=TRANSPORT_MAX_WAIT)(state)
@@ -129,6 +130,9 @@ class OpenAIChatModel:
         refusal = getattr(choice.message, "refusal", None) if choice.message else None
         if choice.finish_reason == "content_filter":
             raise ModelServiceError("the model's content filter stopped the note; try again or change the facts")
+        if choice.finish_reason == "length":
+            raise ModelServiceError("the model's reply was cut off at its output limit (max tokens) before the note "
+                                    "was complete; try again or use a model with a larger output limit (--model)")
         if refusal or _REFUSAL.match(content):
             said = " ".join(str(refusal or content).split())[:120]
             raise ModelServiceError(f"the model declined to write the note ({said!r}); check the facts for anything "
@@ -152,7 +156,10 @@ class OpenAIChatModel:
         elif isinstance(error, openai.NotFoundError):
             message = f"model {self.name!r} was not found at {where} (404): check --model or FOLLOWUP_MODEL"
         elif isinstance(error, openai.RateLimitError):
-            message = "the model service is rate limiting requests (429) and did not recover: wait a minute and try again"
+            asked = error.response.headers.get("retry-after") if error.response is not None else None
+            message = ("the model service is rate limiting requests (429) and did not recover within the retry "
+                       + (f"budget; it asks to wait {asked} s: try again after that" if asked
+                          else "budget: wait a minute and try again"))
         elif isinstance(error, openai.BadRequestError):
             message = f"the model service rejected the request (400): {_service_message(error)}"
         elif isinstance(error, openai.APITimeoutError):
@@ -216,5 +223,9 @@ def parse_reply(content: str) -> Note:
         data = None
     if isinstance(data, dict) and isinstance(data.get("body"), str):
         return Note(subject=str(data.get("subject") or "").strip(), body=data["body"].strip())
+    if isinstance(data, (dict, list)):
+        keys = ", ".join(sorted(data)) if isinstance(data, dict) else "a list"
+        raise ModelServiceError(f"the model replied with JSON that is not a note (fields: {keys or 'none'}; a note "
+                                "needs the text fields subject and body); try again or use another --model")
     # Broken JSON or prose: keep the text; a missing subject then fails the guardrails and is repaired.
     return parse_note_text(text)
