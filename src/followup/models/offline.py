@@ -103,11 +103,11 @@ def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str]) -> Styl
                 raise UnsupportedTweak(f"{asked!r}: the note is already {tweak.kind}")
             style = replace(style, tone=tweak.kind)
         elif tweak.kind == "mention":
-            style = replace(style, mention=style.mention + (tweak.text,),
-                            avoid=tuple(a for a in style.avoid if a != tweak.text))
+            style = replace(style, mention=style.mention + tweak.facts,
+                            avoid=tuple(a for a in style.avoid if a not in tweak.facts))
         elif tweak.kind == "avoid":
-            style = replace(style, avoid=style.avoid + (tweak.text,),
-                            mention=tuple(m for m in style.mention if m != tweak.text))
+            style = replace(style, avoid=style.avoid + tweak.facts,
+                            mention=tuple(m for m in style.mention if m not in tweak.facts))
     return style
 
 
@@ -147,11 +147,14 @@ def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
     second = _second_reference(references[1], pick) if len(references) > 1 else ""
     if second and level >= 0:
         paragraphs.append(second)
-    if level >= 1:
-        extra = [_second_reference(r, pick) for r in references[2:]]
-        extra += [f"I would also bring {_phrase(s)} to the team." for s in strengths[1:2]]
-        if extra:
-            paragraphs.append(" ".join(extra))
+    first_strength_used = bool(references) and references[0][0] == "topic" and level > -2
+    more_strengths = strengths[1:2] if level >= 1 else []
+    if strengths and strengths[0] in style.mention and not first_strength_used:
+        more_strengths = strengths[:1]  # asked for by a tweak: say it even where no topic carries it
+    extra = [_second_reference(r, pick) for r in references[2:]] if level >= 1 else []
+    extra += [pick([f"I would also bring {_phrase(s)} to the team."]) for s in more_strengths]
+    if extra:
+        paragraphs.append(" ".join(extra))
     clarify = [c for c in interviewer.clarify if c not in style.avoid]
     clarify.sort(key=lambda c: c not in style.mention)
     clarifications = [pick([_clarification(point, formal, pick)]) for point in clarify]

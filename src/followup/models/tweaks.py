@@ -32,7 +32,7 @@ class UnsupportedTweak(Exception):
 @dataclass(frozen=True)
 class Tweak:
     kind: str  # shorter | longer | formal | warm | concise | mention | avoid
-    text: str = ""  # what to mention or avoid, as matched against the facts
+    facts: tuple[str, ...] = ()  # the facts to mention (the best match) or to avoid (every match)
     asked: str = ""  # the tweak as the user wrote it
 
 
@@ -45,19 +45,19 @@ def parse_tweak(asked: str, facts: Facts, interviewer: Interviewer) -> Tweak:
             return Tweak(kind, asked=asked)
     if match := _MENTION.match(text):
         wanted = match.group(1)
-        fact = matching_fact(wanted, facts, interviewer)
-        if fact is None:
+        found = matching_facts(wanted, facts, interviewer)
+        if not found:
             raise UnsupportedTweak(
                 f"{asked!r}: nothing in the facts for {interviewer.name} matches {wanted!r}; add it to the facts "
                 "file first (a note may only say what the facts support)"
             )
-        return Tweak("mention", fact, asked)
+        return Tweak("mention", tuple(found[:1]), asked)
     if match := _AVOID.match(text):
         unwanted = match.group(1) or match.group(2)
-        fact = matching_fact(unwanted, facts, interviewer)
-        if fact is None:
+        found = matching_facts(unwanted, facts, interviewer)
+        if not found:
             raise UnsupportedTweak(f"{asked!r}: nothing in the facts for {interviewer.name} matches {unwanted!r}")
-        return Tweak("avoid", fact, asked)
+        return Tweak("avoid", tuple(found), asked)
     raise UnsupportedTweak(
         f"{asked!r}: the offline composer understands shorter, longer, more formal, warmer, more concise, "
         "'mention X' and 'don't mention X'; this tweak needs a language model (set OPENAI_API_KEY or "
@@ -65,17 +65,13 @@ def parse_tweak(asked: str, facts: Facts, interviewer: Interviewer) -> Tweak:
     )
 
 
-def matching_fact(wanted: str, facts: Facts, interviewer: Interviewer) -> str | None:
-    """The fact (topic, shared interest, clarify point, strength or highlight) that ``wanted`` names."""
+def matching_facts(wanted: str, facts: Facts, interviewer: Interviewer) -> list[str]:
+    """The facts (topics, shared interests, clarify points, strengths, highlights) that ``wanted`` names, best first."""
     wanted_stems = set(content_stems(wanted))
     if not wanted_stems:
-        return None
+        return []
     need = math.ceil(len(wanted_stems) * 0.6)
     candidates = [*interviewer.topics, *interviewer.shared_interests, *interviewer.clarify,
                   *facts.candidate.strengths, *facts.interview.highlights]
-    best, best_overlap = None, 0
-    for fact in candidates:
-        overlap = len(wanted_stems & set(content_stems(fact)))
-        if overlap >= need and overlap > best_overlap:
-            best, best_overlap = fact, overlap
-    return best
+    scored = [(len(wanted_stems & set(content_stems(fact))), fact) for fact in candidates]
+    return [fact for overlap, fact in sorted(scored, key=lambda item: -item[0]) if overlap >= need]
