@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import typer.main
 import yaml
-from typer.testing import CliRunner
 
 import followup
 from followup.cli import app
 from followup.facts import load_facts
 from followup.models.offline import Style, compose
+from cli_helpers import assert_one_line_error
+from cli_helpers import invoke as run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
@@ -49,11 +50,6 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(models, "open_model", refuse)
 
 
-def run(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(app, [str(a) for a in args], input=input)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args}: unexpected {result.exception!r}\n{result.output}")
-    return result
 
 
 def write_json(*extra: str) -> dict:
@@ -62,13 +58,6 @@ def write_json(*extra: str) -> dict:
     return json.loads(result.stdout)
 
 
-def assert_one_line_error(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0]
 
 
 # --- version and help ---------------------------------------------------------------------

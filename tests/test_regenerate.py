@@ -37,6 +37,8 @@ from followup import history as history_module
 from followup.cli import app
 from followup.history import History
 from followup.notes import count_words
+from cli_helpers import assert_one_line_error
+from cli_helpers import invoke as cli
 
 ROOT = TESTS.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
@@ -75,12 +77,6 @@ def facts_file(tmp_path: Path) -> Path:
     return path
 
 
-def cli(*args: object):  # type: ignore[no-untyped-def]
-    """Run followup in-process; an uncaught exception (a traceback for the user) fails the test."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args}: uncaught {result.exception!r}\n{result.output}")
-    return result
 
 
 def write(facts: Path, *extra: object) -> str:
@@ -102,14 +98,6 @@ def rows(home: Path, run_id: str, name: str = "Dana Whitfield") -> dict[int, dic
         store.close()
 
 
-def assert_one_line_error(result, *needles: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle.lower() in lines[0].lower(), lines[0]
-    return lines[0]
 
 
 def greeting(body: str) -> str:

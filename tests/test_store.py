@@ -29,6 +29,8 @@ from followup.cli import app
 from followup.drafting import Draft
 from followup.facts import load_facts
 from followup.history import MIGRATIONS, History, HistoryError
+from cli_helpers import assert_one_line_error
+from cli_helpers import invoke as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
@@ -48,12 +50,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def cli(*args: object):  # type: ignore[no-untyped-def]
-    """Run followup in-process; an uncaught exception (a traceback for the user) fails the test."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{args}: uncaught {result.exception!r}\n{result.output}")
-    return result
 
 
 def write(*extra: object) -> str:
@@ -62,14 +58,6 @@ def write(*extra: object) -> str:
     return str(json.loads(result.stdout)["run_id"])
 
 
-def assert_one_line_error(result, *needles: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle.lower() in lines[0].lower(), lines[0]
-    return lines[0]
 
 
 def open_store(home: Path) -> History:
