@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pytest import MonkeyPatch
 from typer.testing import CliRunner, Result
 
 from followup.cli import app
@@ -24,3 +27,13 @@ def assert_one_line_error(result: Result, *needles: str) -> str:
     for needle in needles:
         assert needle in lines[0], lines[0]
     return lines[0]
+
+
+def isolate(tmp_path: Path, monkeypatch: MonkeyPatch) -> Path:
+    """A fresh FOLLOWUP_HOME, and no model endpoint or user policy from the machine's environment."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("FOLLOWUP_HOME", str(home))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "FOLLOWUP_MODEL",
+                 "FOLLOWUP_GUARDRAILS"):
+        monkeypatch.delenv(name, raising=False)
+    return home

@@ -18,7 +18,7 @@ import followup
 from followup.cli import app
 from followup.facts import load_facts
 from followup.models.offline import Style, compose
-from cli_helpers import assert_one_line_error
+from cli_helpers import assert_one_line_error, isolate
 from cli_helpers import invoke as run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +32,7 @@ FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 
 @pytest.fixture(autouse=True)
 def offline_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("FOLLOWUP_HOME", str(home))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FOLLOWUP_MODEL", "FOLLOWUP_GUARDRAILS"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture

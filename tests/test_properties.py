@@ -32,6 +32,7 @@ from followup.cli import MAX_NOTE_BYTES, app
 from followup.facts import MAX_FACTS_BYTES, Facts, FactsError, load_facts
 from followup.guardrails import check_note, check_panel, load_policy
 from followup.notes import Note, parse_note_text
+from cli_helpers import isolate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
@@ -70,11 +71,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(Heal
 
 @pytest.fixture(autouse=True)
 def offline_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    monkeypatch.setenv("FOLLOWUP_HOME", str(home))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FOLLOWUP_MODEL", "FOLLOWUP_GUARDRAILS"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+    return isolate(tmp_path, monkeypatch)
 
 
 def load_bytes(folder: Path, data: bytes, suffix: str = ".yaml") -> Facts | None:

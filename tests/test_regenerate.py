@@ -37,7 +37,7 @@ from followup import history as history_module
 from followup.cli import app
 from followup.history import History
 from followup.notes import count_words
-from cli_helpers import assert_one_line_error
+from cli_helpers import assert_one_line_error, isolate
 from cli_helpers import invoke as cli
 
 ROOT = TESTS.parent
@@ -58,12 +58,7 @@ DANA_PRESENT_FACT = "coding club"
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("FOLLOWUP_HOME", str(folder))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "FOLLOWUP_MODEL",
-                 "FOLLOWUP_GUARDRAILS"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
+    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture

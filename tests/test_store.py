@@ -29,7 +29,7 @@ from followup.cli import app
 from followup.drafting import Draft
 from followup.facts import load_facts
 from followup.history import MIGRATIONS, History, HistoryError
-from cli_helpers import assert_one_line_error
+from cli_helpers import assert_one_line_error, isolate
 from cli_helpers import invoke as cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +42,7 @@ QUICK_BUSY_MS = 200
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("FOLLOWUP_HOME", str(folder))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "FOLLOWUP_MODEL",
-                 "FOLLOWUP_GUARDRAILS"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
+    return isolate(tmp_path, monkeypatch)
 
 
 
