@@ -448,3 +448,18 @@ def test_script_bad_facts_no_traceback(offline_env: Path, tmp_path: Path) -> Non
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and "interviewers" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["check", "write", "--help"])
+def test_commands_that_call_no_model_never_import_openai(tmp_path: Path, command: str) -> None:
+    """`import openai` costs about a third of a second: only a model call may pay it."""
+    note = tmp_path / "note.txt"
+    note.write_text("Subject: Thanks\n\nDear Dana,\n\nThank you.\n\nBest,\nJordan Rivera\n", encoding="utf-8")
+    args = {"check": ["check", str(note)], "write": ["write", str(EXAMPLE)], "--help": ["--help"]}[command]
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom followup.cli import app\n"
+            "result = CliRunner().invoke(app, sys.argv[1:])\nprint('openai' in sys.modules, result.exit_code)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")} | {"FOLLOWUP_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=60)
+    imported, exit_code = done.stdout.split()
+    assert imported == "False", done.stdout
+    assert exit_code in {"0", "1"}, done.stdout + done.stderr
