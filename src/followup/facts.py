@@ -172,15 +172,6 @@ def load_facts(path: str | Path) -> Facts:
         raise FactsError([_describe(path, e, lines) for e in error.errors()]) from None
 
 
-def parse_facts_text(text: str, name: str = "<facts>") -> Facts:
-    """Validate facts given as YAML text (used by tests and the eval runner)."""
-    data, lines = _parse_yaml(text, Path(name))
-    try:
-        return Facts.model_validate(data)
-    except ValidationError as error:
-        raise FactsError([_describe(Path(name), e, lines) for e in error.errors()]) from None
-
-
 def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interviewer]:
     """The interviewers named (case-insensitively), or all of them when none are named."""
     if not names:

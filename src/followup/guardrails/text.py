@@ -7,7 +7,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..facts import Facts, Interviewer
+from ..facts import Facts
 
 # A word in any script (Tomás, Zoë), with inner apostrophes and hyphens, or a number with its %.
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?%?")
@@ -223,8 +223,3 @@ def numbers_in(text: str, words: bool = True) -> set[str]:
     if words and lower in _NUMBER_WORDS:
         found.add(_NUMBER_WORDS[lower])
     return found
-
-
-def interviewer_names(person: Interviewer) -> set[str]:
-    parts = person.name.split()
-    return {p.lower().strip(".,") for p in parts}
