@@ -74,10 +74,11 @@ def test_the_saved_draft_is_the_repaired_one(tmp_path) -> None:  # type: ignore[
                                 retrying=transport_retrying(attempts=1, total=5))
         result = draft_all(facts, list(facts.interviewers), model, load_policy(),
                            on_draft=lambda draft: store.save_draft(run_id, draft))
-    for draft in result.drafts:  # as the CLI does once the panel checks are done
-        store.save_draft(run_id, draft)
+    # on_draft alone (as the CLI saves) must leave the store as the drafts ended: repaired, verdicts current.
     saved = {row["interviewer"]: row for row in store.drafts(run_id)}
     assert len(store.drafts(run_id)) == 3  # replaced, not duplicated
     for draft in result.drafts:
         assert saved[draft.to]["body"] == draft.body
         assert len(store.attempts(saved[draft.to]["id"])) == draft.attempts
+        assert json.loads(saved[draft.to]["violations_json"]) == [v.model_dump(mode="json") for v in draft.violations]
+        assert bool(saved[draft.to]["passed"]) is draft.passed

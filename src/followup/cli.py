@@ -205,8 +205,6 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
                                    on_status=on_status, on_draft=save)
             except KeyboardInterrupt:
                 _interrupted(run_id)
-    for draft in result.drafts:  # panel checks may have added violations after the first save
-        save(draft)
     return result.drafts, result.failures
 
 

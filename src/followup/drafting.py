@@ -133,10 +133,11 @@ def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list
     return history
 
 
-def _repair_request(request: DraftRequest, note: Note, errors: list[Violation], policy: Policy) -> DraftRequest:
+def _repair_request(request: DraftRequest, note: Note, errors: list[Violation], policy: Policy,
+                    purpose: str = "repair") -> DraftRequest:
     """A fresh, bounded prompt: the original request, the failed draft and what it broke."""
     messages = prompts.repair_messages(request.facts, request.interviewer, policy.note_limits, note, errors)
-    return replace(request, messages=messages, purpose="repair", violations=errors)
+    return replace(request, messages=messages, purpose=purpose, violations=errors)
 
 
 def _draft_from(interviewer: Interviewer, model: Model, history: list[Attempt], tweaks: list[str]) -> Draft:
@@ -158,7 +159,8 @@ def draft_all(
     on_status: StatusCallback | None = None,
     on_draft: Callable[[Draft], None] | None = None,
 ) -> DraftingResult:
-    """Draft every interviewer's note concurrently; ``on_draft`` sees each as soon as it is done.
+    """Draft every interviewer's note concurrently; ``on_draft`` sees each as soon as it is done,
+    and again if the panel checks (near copies) change it afterwards.
 
     A model failure for one interviewer does not stop the others: it is reported in
     ``failures`` and the drafts that finished are kept.
@@ -185,42 +187,37 @@ def draft_all(
         pool.shutdown(wait=False, cancel_futures=True)
     drafts = [o for o in outcomes if isinstance(o, Draft)]
     failures = [o for o in outcomes if isinstance(o, DraftFailure)]
+    as_drafted = [d.model_copy() for d in drafts]
     apply_panel_checks(drafts, policy)
-    drafts = [_repair_near_copy(d, facts, model, policy, max_attempts, status, failures) for d in drafts]
+    drafts = [_repair_near_copy(d, drafts[:i], facts, model, policy, max_attempts, status, failures)
+              for i, d in enumerate(drafts)]
     apply_panel_checks(drafts, policy)
     if on_draft:
-        for draft in drafts:
-            if draft.history[-1].purpose == "panel-repair":
-                on_draft(draft)
+        for before, after in zip(as_drafted, drafts):
+            if (before.body, before.violations) != (after.body, after.violations):
+                on_draft(after)
     return DraftingResult(drafts=drafts, failures=failures)
 
 
-def _repair_near_copy(draft: Draft, facts: Facts, model: Model, policy: Policy, max_attempts: int,
-                      status: StatusCallback, failures: list[DraftFailure]) -> Draft:
-    """Re-ask for a note that reads as a copy of another panel member's, while attempts remain.
+def _repair_near_copy(draft: Draft, earlier: list[Draft], facts: Facts, model: Model, policy: Policy,
+                      max_attempts: int, status: StatusCallback, failures: list[DraftFailure]) -> Draft:
+    """Re-ask for a note that reads as a copy of an earlier panel member's, while attempts remain.
 
     Of two near copies only the later interviewer's note is re-asked: the earlier one may stay.
     """
-    copies = [v for v in draft.violations if v.rule == "near_copy"]
-    names = [p.name for p in facts.interviewers]
-    earlier = [v for v in copies if names.index(_other(v, names)) < names.index(draft.to)]
-    if not earlier or draft.attempts >= max_attempts:
+    if draft.attempts >= max_attempts or not any(
+        check_panel({other.to: other.note, draft.to: draft.note}, policy=policy)[draft.to] for other in earlier
+    ):
         return draft
     interviewer = next(p for p in facts.interviewers if p.name == draft.to)
-    request = DraftRequest(facts, interviewer, [], "panel-repair")
-    request = _repair_request(request, draft.note, errors_in(draft.violations), policy)
-    request = replace(request, purpose="panel-repair")
+    request = _repair_request(DraftRequest(facts, interviewer, []), draft.note, errors_in(draft.violations), policy,
+                              purpose="panel-repair")
     try:
         history = _attempts(request, model, policy, draft.history, max_attempts, status)
     except ModelServiceError as error:
         failures.append(DraftFailure(to=draft.to, error=f"while asking for a less similar note: {error}", kind=error.kind))
         return draft
     return _draft_from(interviewer, model, history, draft.tweaks)
-
-
-def _other(violation: Violation, names: list[str]) -> str:
-    """The panel member a near_copy violation compares with (named in its message)."""
-    return next((name for name in names if name in violation.message), names[0])
 
 
 def apply_panel_checks(drafts: list[Draft], policy: Policy) -> None:
