@@ -6,10 +6,11 @@ Exit codes (design.md): 0 all good; 1 a note fails the guardrails; 2 bad input o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .drafting import Draft, DraftFailure
-    from .facts import Facts
+    from .facts import Facts, Interviewer
 
 EXIT_OK, EXIT_FAILED_GUARDRAILS, EXIT_BAD_INPUT, EXIT_MODEL_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -178,34 +179,36 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
         except HistoryError as error:
             unsaved.append(f"{draft.to}: {error}")
 
-    if not (live and sys.stderr.isatty()):
+    status = _live_status(interviewers) if live and sys.stderr.isatty() else contextlib.nullcontext(None)
+    with status as on_status:
         try:
-            result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts, on_draft=save)
+            result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts,
+                               on_status=on_status, on_draft=save)
         except KeyboardInterrupt:
             _interrupted(run_id)
-    else:
-        from rich.live import Live
-        from rich.table import Table
-
-        states = {p.name: "waiting" for p in interviewers}
-
-        def table() -> Table:
-            grid = Table.grid(padding=(0, 2))
-            for name, state in states.items():
-                grid.add_row(name, state)
-            return grid
-
-        with Live(table(), console=_stderr_console(), transient=True, refresh_per_second=8) as screen:
-            def on_status(name: str, state: str) -> None:
-                states[name] = state
-                screen.update(table())
-
-            try:
-                result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts,
-                                   on_status=on_status, on_draft=save)
-            except KeyboardInterrupt:
-                _interrupted(run_id)
     return result.drafts, result.failures
+
+
+@contextlib.contextmanager
+def _live_status(interviewers: list[Interviewer]) -> Iterator[Callable[[str, str], None]]:
+    """A live table of each interviewer's state on stderr; yields the callback that updates it."""
+    from rich.live import Live
+    from rich.table import Table
+
+    states = {p.name: "waiting" for p in interviewers}
+
+    def table() -> Table:
+        grid = Table.grid(padding=(0, 2))
+        for name, state in states.items():
+            grid.add_row(name, state)
+        return grid
+
+    with Live(table(), console=_stderr_console(), transient=True, refresh_per_second=8) as screen:
+        def on_status(name: str, state: str) -> None:
+            states[name] = state
+            screen.update(table())
+
+        yield on_status
 
 
 def _interrupted(run_id: str) -> NoReturn:
@@ -234,21 +237,11 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
     from . import output
 
     if out is not None and drafts:
-        try:
-            paths = output.write_files(out, facts, drafts)
-        except OSError as error:
-            _fail(f"{out}: cannot write the drafts ({error.strerror or error}); they are saved in history: "
-                  f"followup show {run_id}")
-        for path in paths:
-            print(f"followup: wrote {path}", file=sys.stderr)
+        _write_out(out, facts, drafts, f"the drafts ({{reason}}); they are saved in history: followup show {run_id}")
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
     else:
-        deadline = output.deadline_line(facts)
-        if sys.stdout.isatty():
-            output.print_drafts(_stdout_console(), drafts, failures, deadline)
-        else:
-            sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
+        _print_drafts(drafts, failures, output.deadline_line(facts))
         if len(unsaved) < len(drafts):
             print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
     by_error: dict[str, list[str]] = {}
@@ -264,6 +257,39 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         raise typer.Exit(EXIT_MODEL_FAILURE)
     if not all(d.passed for d in drafts):
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
+def _write_out(out: Path, facts: Facts, drafts: list[Draft], failure: str = "({reason})") -> None:
+    """--out: write the drafts as files and name each on stderr; a failure says ``failure`` after "cannot write"."""
+    from . import output
+
+    try:
+        paths = output.write_files(out, facts, drafts)
+    except OSError as error:
+        _fail(f"{out}: cannot write " + failure.format(reason=error.strerror or error))
+    for path in paths:
+        print(f"followup: wrote {path}", file=sys.stderr)
+
+
+def _print_drafts(drafts: list[Draft], failures: list[DraftFailure], deadline: str | None) -> None:
+    """Panels on a terminal, plain text when piped."""
+    from . import output
+
+    if sys.stdout.isatty():
+        output.print_drafts(_stdout_console(), drafts, failures, deadline)
+    else:
+        sys.stdout.write(output.plain_drafts(drafts, failures, deadline))
+
+
+def _print_diff(before: Draft, after: Draft) -> None:
+    """A word diff of two versions: coloured on a terminal, [-removed-]{+added+} when piped."""
+    from . import output
+
+    pieces = output.word_diff(before.note.as_text(), after.note.as_text())
+    if sys.stdout.isatty():
+        output.print_diff(_stdout_console(), pieces)
+    else:
+        print(output.diff_text(pieces))
 
 
 def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-untyped-def]
@@ -339,17 +365,10 @@ def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *,
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, [draft])))
     else:
-        if sys.stdout.isatty():
-            output.print_drafts(_stdout_console(), [draft], [], None)
-        else:
-            sys.stdout.write(output.plain_drafts([draft], [], None))
+        _print_drafts([draft], [], None)
         if diff:
-            pieces = output.word_diff(parent.note.as_text(), draft.note.as_text())
             print(f"\n--- changes from version {parent.version} to version {draft.version}")
-            if sys.stdout.isatty():
-                output.print_diff(_stdout_console(), pieces)
-            else:
-                print(output.diff_text(pieces))
+            _print_diff(parent, draft)
         print(f"followup: saved as version {draft.version} of {draft.to} in run {run_id}", file=sys.stderr)
     if not draft.passed:
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
@@ -369,11 +388,7 @@ def diff(
     store = _open_history()
     run_id = store.resolve_run(run)
     first, second = (output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
-    pieces = output.word_diff(first.note.as_text(), second.note.as_text())
-    if sys.stdout.isatty():
-        output.print_diff(_stdout_console(), pieces)
-    else:
-        print(output.diff_text(pieces))
+    _print_diff(first, second)
 
 
 @app.command()
@@ -501,21 +516,17 @@ def show(
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
-    names = [to] if to else sorted({r["interviewer"] for r in store.drafts(run_id)})
+    saved = store.drafts(run_id)
+    names = [to] if to else sorted({r["interviewer"] for r in saved})
     rows = [store.draft(run_id, name, version) for name in names]
     drafts = [output.draft_from_row(row) for row in rows]
     if out is not None:
-        try:
-            paths = output.write_files(out, facts, drafts)
-        except OSError as error:
-            _fail(f"{out}: cannot write ({error.strerror or error})")
-        for path in paths:
-            print(f"followup: wrote {path}", file=sys.stderr)
+        _write_out(out, facts, drafts)
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
         return
-    sent_to = {row["interviewer"] for row in store.drafts(run_id) if row["sent_at"]}
-    unsent = any(row["interviewer"] not in sent_to for row in store.drafts(run_id))
+    sent_to = {row["interviewer"] for row in saved if row["sent_at"]}
+    unsent = any(row["interviewer"] not in sent_to for row in saved)
     sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent else None))
     for draft, row in zip(drafts, rows):
         chain = store.tweak_chain(run_id, draft.to, draft.version)
