@@ -683,3 +683,16 @@ if __name__ == "__main__":
         for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FOLLOWUP_MODEL"):
             os.environ.pop(name, None)
         print(f"recorded {record_tweak_cassette(TESTS / 'cassettes').relative_to(ROOT)}")
+
+
+def test_a_titled_interviewer_is_found_by_first_name(home: Path, tmp_path: Path) -> None:
+    """'--to Mei' finds 'Dr. Mei Lin' in regenerate, show and sent, as it does in write."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["interviewers"][0]["name"] = "Dr. Mei Lin"
+    path = tmp_path / "titled.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    run_id = write(path, "--to", "Mei")
+    assert regenerate("--to", "mei", "--tweak", "shorter").exit_code == 0
+    assert sorted(rows(home, run_id, "Dr. Mei Lin")) == [1, 2]
+    assert cli("show", run_id, "--to", "Mei").exit_code == 0
+    assert cli("sent", run_id, "--to", "Mei").exit_code == 0

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from .drafting import Draft
-from .facts import Facts
+from .facts import Facts, FactsError, find_interviewer
 
 HOME_ENV = "FOLLOWUP_HOME"
 DATABASE_NAME = "history.db"
@@ -258,12 +258,14 @@ class History:
 
     def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
         """One saved draft: ``version``, or the latest, of one interviewer (matched case-insensitively)."""
-        rows = [r for r in self.drafts(run_id) if r["interviewer"].casefold() == interviewer.strip().casefold()]
+        saved = self.drafts(run_id)
+        try:  # the run's facts know full names, unique first names and titles ("Mei" for "Dr. Mei Lin")
+            name = find_interviewer(self.run_facts(run_id), interviewer).name
+        except FactsError:
+            name = interviewer.strip()
+        rows = [r for r in saved if r["interviewer"].casefold() == name.casefold()]
         if not rows:
-            first = [r for r in self.drafts(run_id) if r["interviewer"].split()[0].casefold() == interviewer.strip().casefold()]
-            rows = first if len({r["interviewer"] for r in first}) == 1 else []
-        if not rows:
-            names = ", ".join(sorted({r["interviewer"] for r in self.drafts(run_id)}))
+            names = ", ".join(sorted({r["interviewer"] for r in saved}))
             raise HistoryError(f"run {run_id} has no draft for {interviewer!r}; it has: {names}")
         if version is None:
             return max(rows, key=lambda r: r["version"])
@@ -275,12 +277,13 @@ class History:
 
     def tweak_chain(self, run_id: str, interviewer: str, version: int) -> list[str]:
         """Every tweak from version 1 to ``version``, following the parents."""
-        chain: list[str] = []
         row: dict[str, Any] | None = self.draft(run_id, interviewer, version)
+        assert row is not None
+        versions = {r["version"]: r for r in self.drafts(run_id) if r["interviewer"] == row["interviewer"]}
+        chain: list[str] = []
         while row is not None:
             chain = json.loads(row["tweaks_json"]) + chain
-            parent = row["parent_version"]
-            row = self.draft(run_id, interviewer, parent) if parent else None
+            row = versions.get(row["parent_version"])
         return chain
 
     def mark_sent(self, run_id: str, interviewer: str, version: int) -> str:
