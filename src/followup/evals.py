@@ -246,7 +246,6 @@ def run_case(case: Case, model: Model, engine: str, policy: Policy) -> CaseResul
 
 # --- recorded responses (vcrpy cassettes) ------------------------------------------------
 
-CASSETTES_DIR = EVALS_DIR / "cassettes"
 REPLAY_BASE_URL = "http://recorded.invalid/v1"  # never reached: every request is answered from the cassette
 SECRET_REQUEST_HEADERS = ["authorization", "api-key", "openai-organization", "openai-project", "cookie"]
 SECRET_RESPONSE_HEADERS = {"set-cookie", "openai-organization", "openai-project", "cookie"}

@@ -32,7 +32,7 @@ NOTE_SCHEMA: dict[str, Any] = {
     },
 }
 TRANSPORT_ATTEMPTS = 4
-TRANSPORT_MAX_WAIT = 20.0  # seconds, for one wait between tries
+TRANSPORT_MAX_WAIT = 20.0  # seconds, for one back-off wait (a server's Retry-After is taken as given)
 TRANSPORT_TOTAL = 90.0  # seconds, for all tries of one request
 
 
