@@ -205,7 +205,8 @@ def _repair_near_copy(draft: Draft, earlier: list[Draft], facts: Facts, model: M
 
     Of two near copies only the later interviewer's note is re-asked: the earlier one may stay.
     """
-    if draft.attempts >= max_attempts or not any(
+    flagged = any(v.rule == "near_copy" for v in draft.violations)  # the whole-panel check ran already
+    if not flagged or draft.attempts >= max_attempts or not any(
         check_panel({other.to: other.note, draft.to: draft.note}, policy=policy)[draft.to] for other in earlier
     ):
         return draft
