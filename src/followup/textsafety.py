@@ -1,0 +1,27 @@
+"""Text that may reach a terminal or a file: no control characters but newline and tab.
+
+Model replies and facts files are untrusted. An ESC sequence (OSC 52 sets the clipboard,
+OSC 0 the window title), a NUL or a bare CR in them must never be written out as is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls and DEL, except \n and \t (Unicode line separators become \n first).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalised text with escape sequences and control characters removed (CRLF becomes LF)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """One line: line breaks of every kind become a space, then as ``clean_text``."""
+    return " ".join(clean_text(_LINE_BREAKS.sub(" ", text)).split())
