@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from pytest import MonkeyPatch
 from typer.testing import CliRunner, Result
 
 from followup.cli import app
+
+
+# The CLI as a separate process, through the interpreter running the tests (no path of this machine).
+FOLLOWUP_COMMAND = (sys.executable, "-m", "followup")
 
 
 def invoke(*args: object, input: str | bytes | None = None) -> Result:

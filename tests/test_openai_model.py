@@ -24,17 +24,18 @@ from typing import Any
 import pytest
 
 import fake_openai_server
+from cli_helpers import FOLLOWUP_COMMAND
+from fake_clock import FakeClock
 from fake_openai_server import FakeOpenAIServer
 from followup.drafting import draft_note
 from followup.facts import Facts, Interviewer, load_facts
 from followup.guardrails import errors_in, load_policy
-from followup.models import DraftRequest, ModelServiceError
-from followup.models.openai_chat import NOTE_SCHEMA, OpenAIChatModel, transport_retrying
+from followup.models import DraftRequest, ModelServiceError, TimeBudget
+from followup.models.openai_chat import NOTE_SCHEMA, OpenAIChatModel
 from followup.prompts import draft_messages
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "interview.yaml"
-FOLLOWUP = Path("/work/venv/bin/followup")
 API_KEY = "sk-test-SECRET123456"
 MODEL = "test-model"
 
@@ -194,13 +195,17 @@ def server() -> Iterator[FakeOpenAIServer]:
         yield srv
 
 
-def make_model(base_url: str, *, attempts: int = 3, total: float = 5.0, timeout: float = 2.0) -> OpenAIChatModel:
-    return OpenAIChatModel(MODEL, base_url=base_url, api_key=API_KEY, timeout=timeout,
-                           retrying=transport_retrying(attempts=attempts, total=total))
+def make_model(base_url: str, *, attempts: int = 3, timeout: float = 2.0, clock: FakeClock | None = None,
+               parallel: int = 8) -> OpenAIChatModel:
+    """A model whose back-off waits return at once (``clock.slept`` says what was waited)."""
+    return OpenAIChatModel(MODEL, base_url=base_url, api_key=API_KEY, timeout=timeout, attempts=attempts,
+                           clock=clock or FakeClock(), parallel=parallel)
 
 
-def request_for(facts: Facts, person: Interviewer) -> DraftRequest:
-    return DraftRequest(facts, person, draft_messages(facts, person, load_policy().note_limits))
+def request_for(facts: Facts, person: Interviewer, total: float = 5.0) -> DraftRequest:
+    """A request whose calls may take ``total`` seconds in all (its TimeBudget)."""
+    return DraftRequest(facts, person, draft_messages(facts, person, load_policy().note_limits),
+                        budget=TimeBudget(total))
 
 
 def closed_port() -> int:
@@ -235,20 +240,46 @@ def test_json_reply_becomes_a_note_and_request_carries_schema_and_prompt(server,
     assert sent["headers"]["authorization"] == f"Bearer {API_KEY}"
 
 
-def test_response_format_rejected_falls_back_to_plain_request(server, facts, dana) -> None:
-    server.fail_next(400, message="Invalid parameter: 'response_format' of type 'json_schema' is not supported.")
+LLAMA_CPP_REFUSAL = ("1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                     "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}")
+
+
+@pytest.mark.parametrize("status, message", [
+    (400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported."),
+    (422, "response_format: unknown type json_schema"),
+    (500, LLAMA_CPP_REFUSAL),  # what llama-cpp-python's server answers
+])
+def test_response_format_refused_falls_back_to_json_object_then_text(server, facts, dana, status, message) -> None:
+    server.fail_next(status, message=message)
+    server.fail_next(status, message=message.replace("json_schema", "json_object"))
     model = make_model(server.base_url)
 
     reply = model.complete(request_for(facts, dana))
 
     assert reply.note.subject == "Thank you, Dana"
-    first, second = server.requests
-    assert "response_format" in first["json"]
-    assert "response_format" not in second["json"]
-    assert second["json"]["messages"] == first["json"]["messages"]
-    # The model remembers: the next note is asked for without response_format at once.
+    first, second, third = server.requests
+    assert first["json"]["response_format"]["type"] == "json_schema"
+    assert second["json"]["response_format"]["type"] == "json_object"
+    assert "response_format" not in third["json"]
+    assert first["json"]["messages"] == second["json"]["messages"] == third["json"]["messages"]
+    # Chosen once per run: the next note is asked for as plain text at once.
     model.complete(request_for(facts, facts.interviewers[1]))
-    assert len(server.requests) == 3 and "response_format" not in server.requests[2]["json"]
+    assert len(server.requests) == 4 and "response_format" not in server.requests[3]["json"]
+    assert model.response_format == "text"
+
+
+def test_json_object_accepted_is_kept_for_the_run(server, facts, dana) -> None:
+    server.fail_next(500, message=LLAMA_CPP_REFUSAL)
+    model = make_model(server.base_url)
+    model.complete(request_for(facts, dana))
+    model.complete(request_for(facts, facts.interviewers[1]))
+    assert [r["json"]["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object", "json_object"]
+
+
+def test_a_500_that_is_not_about_the_format_is_retried_not_a_fallback(server, facts, dana) -> None:
+    server.fail_next(500, message="upstream exploded")
+    make_model(server.base_url).complete(request_for(facts, dana))
+    assert [r["json"]["response_format"]["type"] for r in server.requests] == ["json_schema", "json_schema"]
 
 
 def test_other_400_is_not_a_fallback(server, facts, dana) -> None:
@@ -278,12 +309,12 @@ def test_fenced_json_reply_is_parsed(server, facts, dana, fence) -> None:
 
 
 def test_429_with_retry_after_then_success(server, facts, dana) -> None:
-    server.fail_next(429, headers={"Retry-After": "0"})
-    started = time.monotonic()
-    reply = make_model(server.base_url).complete(request_for(facts, dana))
+    server.fail_next(429, headers={"Retry-After": "1.5"})
+    clock = FakeClock()
+    reply = make_model(server.base_url, clock=clock).complete(request_for(facts, dana))
     assert reply.note.subject == "Thank you, Dana"
     assert len(server.requests) == 2
-    assert time.monotonic() - started < 2.0
+    assert clock.slept == [1.5]  # the wait the server asked for, exactly
 
 
 @pytest.mark.parametrize("status", [500, 503])
@@ -303,11 +334,11 @@ def test_server_error_that_persists(server, facts, dana) -> None:
 
 def test_connection_refused_names_openai_base_url(facts, dana) -> None:
     base_url = f"http://127.0.0.1:{closed_port()}/v1"
-    started = time.monotonic()
-    message = service_error(make_model(base_url, attempts=2), request_for(facts, dana))
+    clock = FakeClock()
+    message = service_error(make_model(base_url, attempts=2, clock=clock), request_for(facts, dana))
     assert "could not reach the model service" in message
     assert "OPENAI_BASE_URL" in message and base_url in message
-    assert time.monotonic() - started < 5.0
+    assert len(clock.slept) == 1 and 0 <= clock.slept[0] <= 0.5  # one jittered back-off between the two tries
 
 
 def test_401_is_not_retried_and_names_openai_api_key(server, facts, dana) -> None:
@@ -338,14 +369,14 @@ def test_403_names_the_model(server, facts, dana) -> None:
 
 
 def test_read_timeout_says_did_not_answer_in_time(server, facts, dana) -> None:
-    server.hang_next(5)
-    server.hang_next(5)
+    server.hang_next(15)
+    server.hang_next(15)
     started = time.monotonic()
     message = service_error(make_model(server.base_url, attempts=2, timeout=0.5), request_for(facts, dana))
     elapsed = time.monotonic() - started
     assert "did not answer in time" in message and server.base_url in message
     assert len(server.requests) == 2
-    assert elapsed < 3.0  # two 0.5 s timeouts and one short wait, not the 5 s hang
+    assert elapsed < 10.0  # two 0.5 s timeouts (waits take no time here), far from the 2 x 15 s hangs
 
 
 def test_timeout_then_success(server, facts, dana) -> None:
@@ -355,20 +386,20 @@ def test_timeout_then_success(server, facts, dana) -> None:
 
 
 def test_total_retry_time_is_bounded(server, facts, dana) -> None:
-    server.fail_next(500, times=10_000, headers={"Retry-After": "0"})
-    started = time.monotonic()
-    message = service_error(make_model(server.base_url, attempts=10_000, total=0.5), request_for(facts, dana))
-    elapsed = time.monotonic() - started
+    server.fail_next(500, times=100, headers={"Retry-After": "0.2"})
+    clock = FakeClock()
+    message = service_error(make_model(server.base_url, attempts=100, clock=clock), request_for(facts, dana, total=1.0))
     assert "after retrying" in message
-    assert len(server.requests) > 2
-    assert elapsed < 1.5
+    # Waits of 0.2 s within a 1 s budget: at most five, and never one that would end past it.
+    assert 1 <= len(clock.slept) <= 5 and sum(clock.slept) <= 1.0
+    assert len(server.requests) == len(clock.slept) + 1
 
 
 def test_retry_after_longer_than_the_budget_is_not_waited_out(server, facts, dana) -> None:
     server.fail_next(503, times=5, headers={"Retry-After": "2"})
-    started = time.monotonic()
-    service_error(make_model(server.base_url, attempts=5, total=1.0), request_for(facts, dana))
-    assert time.monotonic() - started < 1.5
+    clock = FakeClock()
+    service_error(make_model(server.base_url, attempts=5, clock=clock), request_for(facts, dana, total=1.0))
+    assert clock.slept == [] and len(server.requests) == 1
 
 
 def test_empty_reply_is_a_service_error(server, facts, dana) -> None:
@@ -425,7 +456,7 @@ def test_repair_loop_fixes_a_bad_first_draft(server, facts, dana) -> None:
 
 def test_repair_loop_gives_up_after_max_attempts(server, facts, dana) -> None:
     server.default = bad_note
-    draft = draft_note(facts, dana, make_model(server.base_url), load_policy())
+    draft = draft_note(facts, dana, make_model(server.base_url), load_policy(), fallback="none")
     assert not draft.passed and draft.attempts == 3
     assert len(server.requests) == 3
     assert any(v.rule == "desperation" for v in draft.violations)
@@ -437,7 +468,7 @@ def test_repair_loop_gives_up_after_max_attempts(server, facts, dana) -> None:
 def run_cli(*args: str, base_url: str, home: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FOLLOWUP_"))}
     env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY=API_KEY, FOLLOWUP_HOME=str(home))
-    return subprocess.run([str(FOLLOWUP), *args], cwd=REPO, env=env, capture_output=True, text=True,
+    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
 
@@ -505,7 +536,8 @@ def test_cli_one_interviewer_failing_keeps_the_others(tmp_path) -> None:
 
 def test_cli_always_bad_note_exits_1(server, tmp_path) -> None:
     server.default = bad_note
-    done = write_json(server.base_url, tmp_path)
+    done = run_cli("write", "examples/interview.yaml", "--json", "--model", MODEL, "--fallback", "none",
+                   base_url=server.base_url, home=tmp_path)
 
     assert done.returncode == 1, done.stderr
     drafts = json.loads(done.stdout)["drafts"]

@@ -112,7 +112,10 @@ def _open_history():  # type: ignore[no-untyped-def]
 ToOption = Annotated[Optional[list[str]], typer.Option("--to", metavar="NAME", help="Only this interviewer (repeat for more); case-insensitive, a unique first name is enough.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
 MaxAttemptsOption = Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")]
-TimeoutOption = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")]
+TimeoutOption = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds one model reply may take, as given (a slow CPU model may want 300). All the calls for one note, retries included, take at most --max-attempts x --timeout. One reply may be at most 1 MB.")]
+MaxTokensOption = Annotated[Optional[int], typer.Option("--max-tokens", metavar="N", min=16, help="The most tokens one model reply may have (default: enough for the longest note the guardrails allow). A reply cut off there fails the guardrails and is repaired.")]
+ParallelOption = Annotated[int, typer.Option("--parallel", metavar="N", min=1, max=32, help="Model requests in flight at once; the others wait their turn without their --timeout running. A server that answers one request at a time (llama.cpp's default) works best with 1.")]
+FallbackOption = Annotated[str, typer.Option("--fallback", metavar="offline|none", help="When a model's drafts still fail the guardrails: 'offline' shows the offline composer's draft instead, if it passes (the model's stays in history as its parent); 'none' keeps the model's failing draft.")]
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
 
 
@@ -131,6 +134,9 @@ def write(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the prompts and call no model.")] = False,
     max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
     timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
+    max_tokens: MaxTokensOption = None,
+    parallel: ParallelOption = defaults.PARALLEL,
+    fallback: FallbackOption = "offline",
     policy_file: PolicyOption = None,
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
@@ -138,6 +144,7 @@ def write(
 
     if tone is not None and tone not in ("warm", "formal", "concise"):
         _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
+    _check_fallback(fallback)
     facts = _load_facts(facts_file, tone)
     interviewers = select_interviewers(facts, to)
     policy = _load_policy(policy_file)
@@ -148,7 +155,7 @@ def write(
     from .models import ModelConfigError, open_model, settings_from_env
 
     try:
-        settings = settings_from_env(model, timeout)
+        settings = settings_from_env(model, timeout, parallel)
     except ModelConfigError as error:
         _fail(str(error))
     if settings.used_default:
@@ -160,12 +167,29 @@ def write(
     run_id = history.start_run(facts, str(facts_file), chosen_model.name)
     _stop_on_terminate()
     unsaved: list[str] = []
-    drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, max_attempts, history, run_id,
-                                          live=not json_output, unsaved=unsaved)
+    drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, history, run_id,
+                                          live=not json_output, unsaved=unsaved, max_attempts=max_attempts,
+                                          max_tokens=max_tokens, fallback=fallback)
     _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, unsaved=unsaved)
 
 
-def _draft_with_status(facts, interviewers, model, policy, max_attempts, history, run_id, *, live, unsaved):  # type: ignore[no-untyped-def]
+def _check_fallback(fallback: str) -> None:
+    from .drafting import FALLBACKS
+
+    if fallback not in FALLBACKS:
+        _fail(f"--fallback: {fallback!r} is not one of {', '.join(FALLBACKS)}")
+
+
+def _print_fallback_notices(drafts: list[Draft]) -> None:
+    from .drafting import fallback_notice
+
+    for draft in drafts:
+        notice = fallback_notice(draft)
+        if notice:
+            print(f"followup: {notice}", file=sys.stderr)
+
+
+def _draft_with_status(facts, interviewers, model, policy, history, run_id, *, live, unsaved, **options):  # type: ignore[no-untyped-def]
     """Draft concurrently, saving each draft the moment it is done; a live status table on a terminal.
 
     A draft that cannot be saved is still shown; ``unsaved`` collects why.
@@ -182,8 +206,7 @@ def _draft_with_status(facts, interviewers, model, policy, max_attempts, history
     status = _live_status(interviewers) if live and sys.stderr.isatty() else contextlib.nullcontext(None)
     with status as on_status:
         try:
-            result = draft_all(facts, interviewers, model, policy, max_attempts=max_attempts,
-                               on_status=on_status, on_draft=save)
+            result = draft_all(facts, interviewers, model, policy, on_status=on_status, on_draft=save, **options)
         except KeyboardInterrupt:
             _interrupted(run_id)
     return result.drafts, result.failures
@@ -244,6 +267,7 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         _print_drafts(drafts, failures, output.deadline_line(facts))
         if len(unsaved) < len(drafts):
             print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
+    _print_fallback_notices(drafts)
     by_error: dict[str, list[str]] = {}
     for failure in failures:  # one line per distinct failure: a rejected key is said once, not per interviewer
         by_error.setdefault(failure.error, []).append(failure.to)
@@ -316,6 +340,8 @@ def regenerate(
     no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
     max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
     timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
+    max_tokens: MaxTokensOption = None,
+    fallback: FallbackOption = "offline",
     policy_file: PolicyOption = None,
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""
@@ -330,6 +356,7 @@ def regenerate(
     tweaks = [t.strip() for t in tweak if t.strip()]
     if not tweaks:
         _fail("--tweak: say what to change, e.g. --tweak shorter")
+    _check_fallback(fallback)
     store = _open_history()
     run_id = store.resolve_run(run)
     parent = store.draft(run_id, to, from_version)
@@ -344,7 +371,8 @@ def regenerate(
     previous = Note(subject=parent["subject"], body=parent["body"])
     try:
         draft = draft_note(facts, interviewer, chosen_model, _load_policy(policy_file), max_attempts=max_attempts,
-                           previous=previous, tweaks=tweaks, earlier_tweaks=earlier)
+                           max_tokens=max_tokens, fallback=fallback, previous=previous, tweaks=tweaks,
+                           earlier_tweaks=earlier)
     except UnsupportedTweak as error:
         _fail(f"offline: {error}")
     except ModelServiceError as error:
@@ -362,6 +390,7 @@ def regenerate(
 def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool) -> None:
     from . import output
 
+    _print_fallback_notices([draft])
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, [draft])))
     else:
@@ -611,7 +640,7 @@ def schema() -> None:
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="followup")
     finally:
         # At exit the interpreter collects every object it tracks, thousands of SDK model
         # classes among them (~150 ms); frozen objects are skipped. Nothing needs that cleanup.

@@ -16,12 +16,14 @@ from pydantic import BaseModel, Field
 from . import defaults, prompts
 from .facts import Facts, Interviewer
 from .guardrails import Policy, Violation, check_note, check_panel, errors_in, passes
+from .guardrails.policy import NoteLimits
 from .guardrails.autofix import autofix
-from .models import DraftRequest, Model, ModelServiceError
+from .models import OFFLINE, DraftRequest, Model, ModelReply, ModelServiceError, TimeBudget
 from .notes import Note
 
 DEFAULT_MAX_ATTEMPTS = defaults.MAX_ATTEMPTS
 MAX_PARALLEL = 8
+FALLBACKS = ("offline", "none")  # --fallback: what stands in for a model's draft that still fails
 
 StatusCallback = Callable[[str, str], None]  # (interviewer name, status text)
 
@@ -55,9 +57,12 @@ class Draft(BaseModel):
     attempts: int
     violations: list[Violation]
     model: str
+    fallback: bool = False  # the offline composer's draft, standing in for a model's that failed
     parent_version: int | None = Field(None, exclude=True)
     tweaks: list[str] = Field(default_factory=list, exclude=True)
     history: list[Attempt] = Field(default_factory=list, exclude=True)
+    # With a fallback: the model's failing draft it stands in for, saved as its parent version.
+    replaced: Draft | None = Field(None, exclude=True)
 
     @property
     def note(self) -> Note:
@@ -75,6 +80,12 @@ class DraftingResult(BaseModel):
     failures: list[DraftFailure]
 
 
+def reply_token_limit(limits: NoteLimits) -> int:
+    """A ``max_tokens`` bound that fits the longest note allowed: words at ~1.3 tokens each, doubled
+    for slack, plus the subject and the JSON around them."""
+    return 2 * limits.max_words + 4 * limits.max_subject + 50
+
+
 def draft_note(
     facts: Facts,
     interviewer: Interviewer,
@@ -82,6 +93,8 @@ def draft_note(
     policy: Policy,
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    max_tokens: int | None = None,
+    fallback: str = "offline",
     previous: Note | None = None,
     tweaks: list[str] | None = None,
     earlier_tweaks: list[str] | None = None,
@@ -90,16 +103,52 @@ def draft_note(
     """Ask ``model`` for one interviewer's note (or a tweaked version of ``previous``) until it passes.
 
     ``earlier_tweaks`` are those that made ``previous``: the offline composer replays the whole chain.
+    A model's draft that still fails gives way to the offline composer's when that one passes
+    (``fallback="offline"``); the model's draft is kept as the fallback's ``replaced``.
     """
     limits = policy.note_limits
     if previous is not None and tweaks:
         purpose, messages = "tweak", prompts.tweak_messages(facts, interviewer, limits, previous, tweaks)
     else:
         purpose, messages = "draft", prompts.draft_messages(facts, interviewer, limits)
+    timeout = getattr(model, "timeout", None)
     request = DraftRequest(facts, interviewer, messages, purpose, previous=previous, tweaks=list(tweaks or []),
-                           tweak_chain=[*(earlier_tweaks or []), *(tweaks or [])])
+                           tweak_chain=[*(earlier_tweaks or []), *(tweaks or [])],
+                           max_tokens=max_tokens or reply_token_limit(limits),
+                           budget=TimeBudget(max_attempts * timeout) if timeout else None)
     history = _attempts(request, model, policy, [], max_attempts, on_status)
-    return _draft_from(interviewer, model, history, list(tweaks or []))
+    draft = _draft_from(interviewer, model.name, history, list(tweaks or []))
+    if draft.passed or fallback != "offline" or model.name == OFFLINE:
+        return draft
+    return _offline_fallback(draft, request, policy, on_status) or draft
+
+
+def _offline_fallback(failed: Draft, request: DraftRequest, policy: Policy,
+                      on_status: StatusCallback | None) -> Draft | None:
+    """The offline composer's draft for the same request, if it passes; None otherwise."""
+    from .models.offline import OfflineComposer
+    from .models.tweaks import UnsupportedTweak
+
+    try:
+        history = _attempts(replace(request, purpose="fallback", budget=None), OfflineComposer(), policy, [], 1,
+                            on_status)
+    except UnsupportedTweak:  # a tweak only a language model can make: keep the model's draft
+        return None
+    draft = _draft_from(request.interviewer, OFFLINE, history, failed.tweaks)
+    if not draft.passed:
+        return None
+    return draft.model_copy(update={"fallback": True, "replaced": failed, "version": failed.version + 1,
+                                    "parent_version": failed.version})
+
+
+def fallback_notice(draft: Draft) -> str | None:
+    """The line that says a fallback stands in for the model's draft, or None."""
+    if not (draft.fallback and draft.replaced):
+        return None
+    failed = draft.replaced
+    times = "once" if failed.attempts == 1 else f"{failed.attempts} times"
+    return (f"{draft.to}: {failed.model}'s drafts failed the guardrails {times}; showing the offline draft "
+            f"(version {draft.version}); the model's draft is version {failed.version}")
 
 
 def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list[Attempt], max_attempts: int,
@@ -114,7 +163,7 @@ def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list
         started = datetime.now(timezone.utc)
         reply = model.complete(request)
         note, fixed = autofix(reply.note)
-        violations = check_note(note, facts, interviewer, policy=policy).violations
+        violations = check_note(note, facts, interviewer, policy=policy).violations + _cut_off(reply, request)
         # What the fix-up removed still counts as what the model got wrong (the eval suite reports it).
         fixed_rules = sorted(
             {v.rule for v in errors_in(check_note(reply.note, facts, interviewer, policy=policy).violations)}
@@ -133,6 +182,15 @@ def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list
     return history
 
 
+def _cut_off(reply: ModelReply, request: DraftRequest) -> list[Violation]:
+    """A reply that stopped at max_tokens is an unfinished note, whatever the rules made of it."""
+    if not reply.cut_off:
+        return []
+    return [Violation(rule="cut_off", category="structure", severity="error",
+                      message=f"The note was cut off at the reply limit ({request.max_tokens} tokens): "
+                              "write a complete, shorter note.", excerpt=reply.note.body[-60:])]
+
+
 def _repair_request(request: DraftRequest, note: Note, errors: list[Violation], policy: Policy,
                     purpose: str = "repair") -> DraftRequest:
     """A fresh, bounded prompt: the original request, the failed draft and what it broke."""
@@ -140,11 +198,11 @@ def _repair_request(request: DraftRequest, note: Note, errors: list[Violation], 
     return replace(request, messages=messages, purpose=purpose, violations=errors)
 
 
-def _draft_from(interviewer: Interviewer, model: Model, history: list[Attempt], tweaks: list[str]) -> Draft:
+def _draft_from(interviewer: Interviewer, model_name: str, history: list[Attempt], tweaks: list[str]) -> Draft:
     last = history[-1]
     return Draft(
         to=interviewer.name, email=interviewer.email, subject=last.subject, body=last.body,
-        passed=passes(last.violations), attempts=len(history), violations=last.violations, model=model.name,
+        passed=passes(last.violations), attempts=len(history), violations=last.violations, model=model_name,
         tweaks=tweaks, history=history,
     )
 
@@ -156,6 +214,8 @@ def draft_all(
     policy: Policy,
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    max_tokens: int | None = None,
+    fallback: str = "offline",
     on_status: StatusCallback | None = None,
     on_draft: Callable[[Draft], None] | None = None,
 ) -> DraftingResult:
@@ -169,7 +229,8 @@ def draft_all(
 
     def one(person: Interviewer) -> Draft | DraftFailure:
         try:
-            draft = draft_note(facts, person, model, policy, max_attempts=max_attempts, on_status=status)
+            draft = draft_note(facts, person, model, policy, max_attempts=max_attempts, max_tokens=max_tokens,
+                               fallback=fallback, on_status=status)
         except ModelServiceError as error:
             status(person.name, "model error")
             return DraftFailure(to=person.name, error=str(error), kind=error.kind)
@@ -206,7 +267,7 @@ def _repair_near_copy(draft: Draft, earlier: list[Draft], facts: Facts, model: M
     Of two near copies only the later interviewer's note is re-asked: the earlier one may stay.
     """
     flagged = any(v.rule == "near_copy" for v in draft.violations)  # the whole-panel check ran already
-    if not flagged or draft.attempts >= max_attempts or not any(
+    if not flagged or draft.fallback or draft.attempts >= max_attempts or not any(
         check_panel({other.to: other.note, draft.to: draft.note}, policy=policy)[draft.to] for other in earlier
     ):
         return draft
@@ -218,7 +279,7 @@ def _repair_near_copy(draft: Draft, earlier: list[Draft], facts: Facts, model: M
     except ModelServiceError as error:
         failures.append(DraftFailure(to=draft.to, error=f"while asking for a less similar note: {error}", kind=error.kind))
         return draft
-    return _draft_from(interviewer, model, history, draft.tweaks)
+    return _draft_from(interviewer, model.name, history, draft.tweaks)
 
 
 def apply_panel_checks(drafts: list[Draft], policy: Policy) -> None:

@@ -80,6 +80,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN followup_version TEXT
     """,
+    # 3: drafts written by the offline composer in place of a model's draft that failed.
+    """
+    ALTER TABLE drafts ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0
+    """,
 ]
 
 
@@ -180,28 +184,33 @@ class History:
     def save_draft(self, run_id: str, draft: Draft) -> None:
         """Insert the draft and its attempts; saved already (the panel checks came later), replace it."""
         with self._transaction() as db:
-            db.execute("DELETE FROM attempts WHERE draft_id IN (SELECT id FROM drafts WHERE run_id = ? AND "
-                       "interviewer = ? AND version = ?)", (run_id, draft.to, draft.version))
-            db.execute("DELETE FROM drafts WHERE run_id = ? AND interviewer = ? AND version = ?",
-                       (run_id, draft.to, draft.version))
-            self._insert(db, run_id, draft)
+            for version in _lineage(draft):  # a fallback brings the model's draft it replaced
+                db.execute("DELETE FROM attempts WHERE draft_id IN (SELECT id FROM drafts WHERE run_id = ? AND "
+                           "interviewer = ? AND version = ?)", (run_id, version.to, version.version))
+                db.execute("DELETE FROM drafts WHERE run_id = ? AND interviewer = ? AND version = ?",
+                           (run_id, version.to, version.version))
+                self._insert(db, run_id, version)
 
     def save_new_version(self, run_id: str, draft: Draft) -> int:
         """Save ``draft`` as its interviewer's next version; numbered inside the transaction, so concurrent saves never collide."""
         with self._transaction() as db:
             latest = db.execute("SELECT MAX(version) FROM drafts WHERE run_id = ? AND interviewer = ?",
-                                (run_id, draft.to)).fetchone()[0]
-            draft.version = (latest or 0) + 1
-            self._insert(db, run_id, draft)
+                                (run_id, draft.to)).fetchone()[0] or 0
+            parent = draft.parent_version
+            for number, version in enumerate(_lineage(draft), start=latest + 1):
+                version.version, version.parent_version, parent = number, parent, number
+                self._insert(db, run_id, version)
         return draft.version
 
     def _insert(self, db: sqlite3.Connection, run_id: str, draft: Draft) -> None:
         cursor = db.execute(
             "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body,"
-            " passed, attempts, violations_json, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " passed, attempts, violations_json, model, created_at, fallback)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, draft.to, draft.email, draft.version, draft.parent_version, json.dumps(draft.tweaks),
              draft.subject, draft.body, int(draft.passed), draft.attempts,
-             json.dumps([v.model_dump(mode="json") for v in draft.violations]), draft.model, _now()),
+             json.dumps([v.model_dump(mode="json") for v in draft.violations]), draft.model, _now(),
+             int(draft.fallback)),
         )
         for attempt in draft.history:
             db.execute(
@@ -325,6 +334,11 @@ class _Transaction:
             self.lock.release()
         if isinstance(error, sqlite3.DatabaseError):
             raise _store_error(self.path, error) from None
+
+
+def _lineage(draft: Draft) -> list[Draft]:
+    """The versions one finished draft saves: the model's draft a fallback replaced, then the draft."""
+    return [draft.replaced, draft] if draft.replaced else [draft]
 
 
 def _store_error(path: Path, error: sqlite3.DatabaseError) -> HistoryError:

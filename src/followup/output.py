@@ -179,7 +179,7 @@ def draft_from_row(row: dict) -> Draft:  # type: ignore[type-arg]
         to=row["interviewer"], email=row["email"], version=row["version"], subject=row["subject"], body=row["body"],
         passed=bool(row["passed"]), attempts=row["attempts"], model=row["model"],
         violations=[Violation(**v) for v in json.loads(row["violations_json"])],
-        parent_version=row["parent_version"], tweaks=json.loads(row["tweaks_json"]),
+        parent_version=row["parent_version"], tweaks=json.loads(row["tweaks_json"]), fallback=bool(row["fallback"]),
     )
 
 

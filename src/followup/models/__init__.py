@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 OFFLINE = "offline"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = defaults.MODEL_TIMEOUT
+DEFAULT_PARALLEL = defaults.PARALLEL
 
 
 @dataclass
@@ -36,6 +37,26 @@ class DraftRequest:
     tweaks: list[str] = field(default_factory=list)  # the changes asked for now
     tweak_chain: list[str] = field(default_factory=list)  # every tweak from version 1 on, these last
     violations: list[Violation] = field(default_factory=list)  # of the previous attempt, when repairing
+    max_tokens: int | None = None  # the bound on the reply's length, sent with every request
+    budget: TimeBudget | None = None  # shared by every call made for this interviewer's note
+
+
+@dataclass
+class TimeBudget:
+    """The seconds one interviewer's model calls may take in all (attempts x --timeout).
+
+    Only time spent waiting on the service (replies and back-off) is charged: a request that
+    waits for a free slot (--parallel) has not started yet.
+    """
+
+    total: float
+    spent: float = 0.0
+
+    def remaining(self) -> float:
+        return max(0.0, self.total - self.spent)
+
+    def charge(self, seconds: float) -> None:
+        self.spent += max(0.0, seconds)
 
 
 @dataclass
@@ -44,10 +65,12 @@ class ModelReply:
     raw: str
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cut_off: bool = False  # the reply stopped at max_tokens: the note is incomplete
 
 
 class Model(Protocol):
     name: str
+    timeout: float | None  # seconds for one reply; None where no service is waited on
 
     def complete(self, request: DraftRequest) -> ModelReply: ...
 
@@ -75,13 +98,15 @@ class ModelSettings:
     api_key: str | None
     timeout: float
     used_default: bool  # no model was chosen and no endpoint configured: offline by default
+    parallel: int = DEFAULT_PARALLEL  # requests in flight at once
 
     @property
     def is_offline(self) -> bool:
         return self.name == OFFLINE
 
 
-def settings_from_env(model: str | None = None, timeout: float | None = None) -> ModelSettings:
+def settings_from_env(model: str | None = None, timeout: float | None = None,
+                      parallel: int = DEFAULT_PARALLEL) -> ModelSettings:
     """Decide which model to use from ``--model`` and the environment."""
     api_key = os.environ.get("OPENAI_API_KEY") or None
     base_url = os.environ.get("OPENAI_BASE_URL") or None
@@ -97,7 +122,7 @@ def settings_from_env(model: str | None = None, timeout: float | None = None) ->
             f"model {name!r} needs an endpoint: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
             "(a local server such as Ollama), or use --model offline"
         )
-    return ModelSettings(name, base_url, api_key, timeout or DEFAULT_TIMEOUT, used_default)
+    return ModelSettings(name, base_url, api_key, timeout or DEFAULT_TIMEOUT, used_default, parallel)
 
 
 def open_model(settings: ModelSettings) -> Model:
@@ -108,12 +133,12 @@ def open_model(settings: ModelSettings) -> Model:
         return OfflineComposer()
     from .openai_chat import OpenAIChatModel
 
-    return OpenAIChatModel(
-        settings.name, base_url=settings.base_url, api_key=settings.api_key, timeout=settings.timeout
-    )
+    return OpenAIChatModel(settings.name, base_url=settings.base_url, api_key=settings.api_key,
+                           timeout=settings.timeout, parallel=settings.parallel)
 
 
 _SECRET = re.compile(r"\b(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+)")
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
 
 
 def redact(text: str, *secrets: str | None) -> str:
@@ -122,3 +147,8 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "***")
     return _SECRET.sub("***", text)
+
+
+def public_url(url: str) -> str:
+    """A URL fit for a message: without the user name and password it may carry."""
+    return _USERINFO.sub("", url)

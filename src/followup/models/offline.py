@@ -76,6 +76,7 @@ class Style:
 
 class OfflineComposer:
     name = "offline"
+    timeout = None  # nothing to wait for
 
     def complete(self, request: DraftRequest) -> ModelReply:
         style = style_for(request.facts, request.interviewer, request.tweak_chain)
