@@ -6,7 +6,7 @@ interviewer named in the prompt, cites one of their topics, names the company an
 with the candidate's name). Drafted one after another, five notes would take over 5 s;
 drafted concurrently, the whole command should take about 1 s plus start-up.
 
-Run: /work/venv/bin/python benchmarks/concurrency.py   (target: < 1.6 s per run)
+Run: python benchmarks/concurrency.py   (target: < 1.6 s per run)
 Not a test: it prints a small table and exits 0.
 """
 

@@ -4,7 +4,7 @@ Times `followup --help` and an offline `followup write examples/interview.yaml`
 (FOLLOWUP_HOME in a temp dir, no OPENAI_* in the environment) as subprocesses, RUNS each,
 then checks in a fresh interpreter which heavy modules the offline path loads.
 
-Run: /work/venv/bin/python benchmarks/startup.py   (target: < 0.3 s median)
+Run: python benchmarks/startup.py   (target: < 0.3 s median)
 Not a test: it prints a small table and exits 0.
 """
 

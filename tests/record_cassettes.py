@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python tests/record_cassettes.py
+    python tests/record_cassettes.py
 
 The cassettes are real HTTP exchanges between the ``openai`` SDK and
 :class:`fake_openai_server.FakeOpenAIServer` on 127.0.0.1, captured by vcrpy. The model
@@ -29,12 +29,12 @@ if str(TESTS) not in sys.path:  # when run as a script
 import vcr  # noqa: E402
 
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
-from followup.drafting import draft_note  # noqa: E402
+from followup.drafting import draft_note, reply_token_limit  # noqa: E402
 from followup.evals import recorder  # noqa: E402
 from followup.facts import Facts, load_facts  # noqa: E402
 from followup.guardrails import load_policy  # noqa: E402
 from followup.models import DraftRequest  # noqa: E402
-from followup.models.openai_chat import OpenAIChatModel, transport_retrying  # noqa: E402
+from followup.models.openai_chat import OpenAIChatModel  # noqa: E402
 from followup.prompts import draft_messages  # noqa: E402
 from test_openai_model import bad_then_good, good_note  # noqa: E402
 
@@ -60,7 +60,7 @@ def make_vcr(record_mode: str = "none") -> vcr.VCR:
 def make_model(base_url: str, api_key: str = RECORD_KEY) -> OpenAIChatModel:
     """The client as the tests use it: one attempt, so that a cassette miss is not retried."""
     return OpenAIChatModel(MODEL, base_url=base_url, api_key=api_key, timeout=5.0,
-                           retrying=transport_retrying(attempts=1, total=5.0))
+                           attempts=1)
 
 
 def example_facts(tone: str | None = None) -> Facts:
@@ -70,7 +70,8 @@ def example_facts(tone: str | None = None) -> Facts:
 
 def draft_request(facts: Facts, name: str) -> DraftRequest:
     person = next(p for p in facts.interviewers if p.name == name)
-    return DraftRequest(facts, person, draft_messages(facts, person, load_policy().note_limits))
+    limits = load_policy().note_limits
+    return DraftRequest(facts, person, draft_messages(facts, person, limits), max_tokens=reply_token_limit(limits))
 
 
 # --- the recorded scenarios: (cassette name, fake server's answer, what the client does) -------

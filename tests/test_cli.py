@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
 EXAMPLE_FACTS = load_facts(EXAMPLE)
 NAMES = [p.name for p in EXAMPLE_FACTS.interviewers]
-DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model"}
+DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model", "fallback"}  # design.md
 VIOLATION_KEYS = {"rule", "category", "severity", "message", "excerpt"}
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 

@@ -23,7 +23,7 @@ matrix costs about as long as its slowest case (the read timeout, ~11 s).
 Run this file as a script to print the observed matrix as the Markdown table of
 ``docs/reliability.md``::
 
-    /work/venv/bin/python tests/test_faults.py
+    python tests/test_faults.py
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ if str(TESTS) not in sys.path:  # when run as a script
 
 import fake_openai_server
 import pytest
+from cli_helpers import FOLLOWUP_COMMAND
 from fake_openai_server import FakeOpenAIServer, _Reply
 from test_openai_model import closed_port, good_note, interviewer_of
 from typer.testing import CliRunner
@@ -58,7 +59,6 @@ from typer.testing import CliRunner
 from followup.cli import app
 
 REPO = TESTS.parent
-FOLLOWUP = Path(sys.executable).parent / "followup"
 FAKE_KEY = "sk-test-faults-0123456789abcdef"
 MODEL = "test-model"
 TIMEOUT = 2.0  # --timeout of every run
@@ -68,6 +68,8 @@ EVERYONE = (DANA, PRIYA, MARCUS)
 TRIES = 4  # followup.models.openai_chat.TRANSPORT_ATTEMPTS
 BACKOFF = 0.5 + 1.0 + 2.0  # the most three jittered exponential waits can add up to (multiplier 0.5)
 SLACK = 5.0  # process start-up and the cases running side by side on a small machine
+HEADROOM = 3.0  # upper bounds are this many times what the code needs: other work may share the 2 cores
+# (the waits themselves are checked exactly, with an injected clock, in test_openai_model and test_model_limits)
 
 
 # --- the server --------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def process_env(home: Path, base_url: str, key: str = FAKE_KEY) -> dict[str, str
 
 
 def followup(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(FOLLOWUP), *args], cwd=REPO, env=env, capture_output=True, text=True,
+    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO, env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=timeout, check=False)
 
 
@@ -222,7 +224,7 @@ def run_write(plan: Plan | None, cap: float, home: Path, args: tuple[str, ...] =
     try:
         base_url = server.base_url if server else f"http://127.0.0.1:{closed_port()}/v1"
         started = time.monotonic()
-        process = subprocess.Popen([str(FOLLOWUP), *args], cwd=REPO, env=process_env(home, base_url),
+        process = subprocess.Popen([*FOLLOWUP_COMMAND, *args], cwd=REPO, env=process_env(home, base_url),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             out, err = process.communicate(timeout=cap)
@@ -257,7 +259,7 @@ def run_matrix(cases: list[Case], cap: Callable[[Case], float]) -> dict[str, Out
     try:
         homes = {case.id: folder / case.id for case in cases}
         slowest_first = sorted(cases, key=lambda case: -cap(case))
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with ThreadPoolExecutor(max_workers=4) as pool:
             results = dict(pool.map(lambda case: (case.id, run_write(case.plan, cap(case), homes[case.id], case.args)),
                                     slowest_first))
         for case_id, outcome in results.items():
@@ -323,7 +325,7 @@ CASES: list[Case] = [
     Case("429-retry-after-3600", "429 with Retry-After: 3600 (longer than any wait followup will do)",
          only(MARCUS, Fault(429, headers={"Retry-After": "3600"})), (3,), MARCUS_ONCE,
          r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST),
-    Case("429-retry-after-3600-default-timeout", "the same, with the default --timeout 60 (a 90 s budget)",
+    Case("429-retry-after-3600-default-timeout", "the same, with the default --timeout 60 (a 180 s budget: 3 attempts x 60 s)",
          only(MARCUS, Fault(429, headers={"Retry-After": "3600"})), (3,), MARCUS_ONCE,
          r"\(429\).*(3600|60 min|an hour|1 h)", (DANA, PRIYA), FAST, args=WRITE[:-2]),
     *[Case(f"{status}", f"{status} every time", only(MARCUS, Fault(status)), (3,), MARCUS_TRIES,
@@ -351,10 +353,10 @@ CASES: list[Case] = [
          r"no completion.*OPENAI_BASE_URL", (DANA, PRIYA), FAST),
     Case("empty-completion", "empty completion (content \"\")", only(MARCUS, Fault(content="")), (3,), MARCUS_ONCE,
          r"empty note.*(try again|--model)", (DANA, PRIYA), FAST),
-    Case("finish-length", "finish_reason length (reply cut at the token limit)",
-         only(MARCUS, Fault(content=TRUNCATED, finish_reason="length")), (1, 3), {DANA: 1, PRIYA: 1, MARCUS: (1, 3)},
-         r"(cut off|truncat|length|max(imum)? (output )?tokens)", (DANA, PRIYA), FAST,
-         failing_draft_ok=True),
+    Case("finish-length", "finish_reason length every time (reply cut at max_tokens): repaired, then the offline draft",
+         only(MARCUS, Fault(content=TRUNCATED, finish_reason="length")), (0,), {DANA: 1, PRIYA: 1, MARCUS: 3},
+         r"Marcus Chen: test-model's drafts failed the guardrails 3 times; showing the offline draft \(version 2\)",
+         EVERYONE, FAST),
     Case("content-filter", "finish_reason content_filter", only(MARCUS, Fault(content="", finish_reason="content_filter")),
          (3,), MARCUS_ONCE, r"content filter.*(try again|facts)", (DANA, PRIYA), FAST),
     Case("refusal", 'a refusal ("I can\'t help with that.")', only(MARCUS, Fault(content="I can't help with that.")),
@@ -367,7 +369,7 @@ CASES: list[Case] = [
 
 
 def cap_for(case: Case) -> float:
-    return case.max_seconds + 2.0
+    return case.max_seconds * HEADROOM + 2.0
 
 
 _OUTCOMES: dict[str, Outcome] = {}
@@ -396,7 +398,7 @@ def test_fault(case: Case, outcomes: dict[str, Outcome]) -> None:
 
     # Bounded time: --timeout and the transport budget, never an open-ended wait.
     assert got.returncode is not None, f"still running after {cap_for(case):.0f}s: {context}"
-    assert got.seconds <= case.max_seconds, context
+    assert got.seconds <= case.max_seconds * HEADROOM, context
     assert got.seconds >= case.min_seconds, context
     assert got.returncode in case.exit, context
     assert "Traceback" not in got.stderr + got.stdout, context

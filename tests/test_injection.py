@@ -242,14 +242,16 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def write_injected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, always: bool):  # type: ignore[no-untyped-def]
+def write_injected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, always: bool,  # type: ignore[no-untyped-def]
+                   fallback: str = "none"):
     path = tmp_path / "facts.yaml"
     path.write_text(yaml.safe_dump(injected_data("topics", INJECTION_FOR[behaviour]), sort_keys=False,
                                    allow_unicode=True), encoding="utf-8")
     with FakeOpenAIServer() as server:
         server.default = hand_written_reply(behaviour, always)
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        result = CliRunner().invoke(app, ["write", str(path), "--to", "dana", "--json", "--model", MODEL])
+        result = CliRunner().invoke(app, ["write", str(path), "--to", "dana", "--json", "--model", MODEL,
+                                          "--fallback", fallback])
         requests = [r["json"] for r in server.requests]
     if result.exception and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"uncaught {result.exception!r}\n{result.output}")
@@ -308,6 +310,17 @@ def test_injection_obeyed_every_time_ends_failed_not_passed(env: Path, tmp_path:
     assert len(requests) == 3
     row, _ = saved_attempts(env, json.loads(result.stdout)["run_id"])
     assert row["passed"] == 0 and row["body"] == obeyed
+
+
+@pytest.mark.parametrize("behaviour", _params())
+def test_injection_obeyed_every_time_gives_way_to_the_offline_draft(env: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    behaviour: str) -> None:
+    result, requests = write_injected(tmp_path, monkeypatch, behaviour, always=True, fallback="offline")
+    assert result.exit_code == 0, result.output
+    [draft] = json.loads(result.stdout)["drafts"]
+    assert draft["fallback"] is True and draft["model"] == "offline" and draft["passed"] is True
+    assert draft["body"] != OBEYING[behaviour]() and len(requests) == 3
 
 
 @pytest.mark.parametrize("behaviour", _params())

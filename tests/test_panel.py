@@ -14,7 +14,7 @@ from fake_openai_server import FakeOpenAIServer
 from followup.drafting import draft_all
 from followup.facts import load_facts
 from followup.guardrails import load_policy
-from followup.models.openai_chat import OpenAIChatModel, transport_retrying
+from followup.models.openai_chat import OpenAIChatModel
 from test_openai_model import EXAMPLE, good_note, interviewer_of, user_message
 
 TEMPLATE = (
@@ -39,7 +39,7 @@ def run_panel(max_attempts: int) -> dict[str, Any]:
     with FakeOpenAIServer() as server:
         server.default = copy_then_distinct
         model = OpenAIChatModel("test-model", base_url=server.base_url, api_key="sk-test",
-                                retrying=transport_retrying(attempts=1, total=5))
+                                attempts=1)
         result = draft_all(facts, list(facts.interviewers), model, load_policy(), max_attempts=max_attempts)
     return {d.to: d for d in result.drafts}
 
@@ -71,7 +71,7 @@ def test_the_saved_draft_is_the_repaired_one(tmp_path) -> None:  # type: ignore[
     with FakeOpenAIServer() as server:
         server.default = copy_then_distinct
         model = OpenAIChatModel("test-model", base_url=server.base_url, api_key="sk-test",
-                                retrying=transport_retrying(attempts=1, total=5))
+                                attempts=1)
         result = draft_all(facts, list(facts.interviewers), model, load_policy(),
                            on_draft=lambda draft: store.save_draft(run_id, draft))
     # on_draft alone (as the CLI saves) must leave the store as the drafts ended: repaired, verdicts current.

@@ -7,7 +7,7 @@ exchange with no server at all.
 
 The fake model's tweaked note (:data:`TWEAKED_DANA`) was WRITTEN BY HAND; so was the
 cassette ``tests/cassettes/regenerate/dana_tweak.yaml`` that records it. Re-record it with
-``/work/venv/bin/python tests/test_regenerate.py``. The cassette sits in a subfolder so that
+``python tests/test_regenerate.py``. The cassette sits in a subfolder so that
 ``test_recorded_exchanges.test_every_scenario_has_a_cassette`` (which lists the top level
 of ``tests/cassettes/``) keeps to its own scenarios.
 """
@@ -42,7 +42,7 @@ from cli_helpers import invoke as cli
 
 ROOT = TESTS.parent
 EXAMPLE = ROOT / "examples" / "interview.yaml"
-DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model"}
+DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model", "fallback"}  # design.md
 FORMAL_CLOSINGS = {"Sincerely,", "Kind regards,", "Respectfully,"}
 WARM_CLOSINGS = {"Warm regards,", "Best regards,", "All the best,"}
 CANDIDATE = "Jordan Rivera"

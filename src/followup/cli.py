@@ -576,9 +576,13 @@ def eval_command(
     junit: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write a JUnit XML report here (for CI).")] = None,
     record: Annotated[bool, typer.Option("--record", help="Re-record the cases' responses from the configured endpoint.")] = False,
     folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The eval suite folder.")] = Path("evals"),
+    timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
+    parallel: ParallelOption = defaults.PARALLEL,
     policy_file: PolicyOption = None,
 ) -> None:
-    """Run the eval suite offline from recorded responses; exit 1 below its thresholds."""
+    """Run the eval suite offline from recorded responses; exit 1 below its thresholds.
+
+    --timeout and --parallel apply to --record, against the configured endpoint."""
     from . import evals, output
 
     if not (folder / "cases").is_dir():
@@ -591,7 +595,8 @@ def eval_command(
         except ModelConfigError:
             _fail("--record needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if it needs one)")
     try:
-        report = evals.run_suite(folder, only=case, policy=_load_policy(policy_file), record=record)
+        report = evals.run_suite(folder, only=case, policy=_load_policy(policy_file), record=record,
+                                 timeout=timeout, parallel=parallel)
     except ValueError as error:
         _fail(str(error).splitlines()[0])
     if junit is not None:

@@ -245,7 +245,8 @@ def eval_table(report: SuiteReport) -> str:
         if result.error:
             rows.append((result.case, result.engine, "-", "-", "ERROR", "-", result.error))
         for draft in result.drafts:
-            rows.append((result.case, result.engine, draft.to, str(draft.attempts), "yes" if draft.passed else "NO",
+            verdict = ("yes (offline fallback)" if draft.fallback else "yes") if draft.passed else "NO"
+            rows.append((result.case, result.engine, draft.to, str(draft.attempts), verdict,
                          ", ".join(draft.first_violations) or "-", "; ".join(draft.problems) or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
@@ -253,7 +254,8 @@ def eval_table(report: SuiteReport) -> str:
     for total in report.totals:
         lines.append(
             f"{total.engine}: {total.drafts} drafts, final pass rate {total.final_pass_rate:.0%}, first-attempt pass "
-            f"rate {total.first_attempt_pass_rate:.0%}, expectations met {total.expectation_rate:.0%}, mean attempts "
+            f"rate {total.first_attempt_pass_rate:.0%}, fallback rate {total.fallback_rate:.0%}, expectations met "
+            f"{total.expectation_rate:.0%}, mean attempts "
             f"{total.mean_attempts:.2f}, tokens {total.prompt_tokens} prompt + {total.completion_tokens} completion"
         )
     if report.guardrails is not None:
