@@ -320,3 +320,16 @@ def test_a_reply_echoing_the_key_is_redacted_and_escape_sequences_are_dropped(se
     assert API_KEY.encode() not in database and b"\x1b" not in database
     for draft in json.loads(done.stdout)["drafts"]:
         assert "\n" not in draft["subject"] and "\r" not in draft["subject"]
+
+
+def test_a_runaway_draft_is_not_sent_back_whole_in_the_repair_prompt(facts, dana) -> None:
+    from followup.notes import Note
+    from followup.prompts import repair_messages
+
+    limits = load_policy().note_limits
+    huge = Note(subject="Thank you " * 500, body="Dear Dana, " + "lorem ipsum " * 25_000)
+    short = Note(subject="Thank you", body="Dear Dana,\n\nThank you.\n\nJordan Rivera")
+    grown = sum(len(m["content"]) for m in repair_messages(facts, dana, limits, huge, []))
+    base = sum(len(m["content"]) for m in repair_messages(facts, dana, limits, short, []))
+    assert grown - base < 20 * limits.max_words  # about 2 x the word limit, not 50,000 words
+    assert "[... cut here: the draft went on for" in repair_messages(facts, dana, limits, huge, [])[1]["content"]

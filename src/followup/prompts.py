@@ -91,9 +91,18 @@ def tweak_messages(
 def _about_draft(template: str, facts: Facts, interviewer: Interviewer, limits: NoteLimits, draft: Note,
                  **context: Any) -> Messages:
     """A request that restates the original ask and carries an earlier draft (repairs and tweaks)."""
-    user = render(template, original_request=_draft_request(facts, interviewer), subject=draft.subject,
-                  body=draft.body, **context)
+    user = render(template, original_request=_draft_request(facts, interviewer),
+                  subject=draft.subject[:2 * limits.max_subject], body=_bounded(draft.body, limits), **context)
     return _messages(interviewer, limits, user)
+
+
+def _bounded(body: str, limits: NoteLimits) -> str:
+    """An earlier draft as the prompt carries it: a runaway reply is cut, never sent back whole."""
+    words = body.split(" ")
+    most = 2 * limits.max_words
+    if len(words) <= most:
+        return body
+    return " ".join(words[:most]) + f" [... cut here: the draft went on for {len(words) - most} more words]"
 
 
 def _messages(interviewer: Interviewer, limits: NoteLimits, user: str) -> Messages:
