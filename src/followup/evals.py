@@ -68,6 +68,15 @@ class LabelledScore:
     def categories(self) -> list[str]:
         return sorted(self.total)
 
+    def false_positives_by_category(self) -> dict[str, int]:
+        """Passing notes flagged, counted once per category of error they got."""
+        counts: dict[str, int] = defaultdict(int)
+        for miss in self.misses:
+            if miss.label == "pass":
+                for category in {found.split("/")[0] for found in miss.found}:
+                    counts[category] += 1
+        return dict(sorted(counts.items()))
+
 
 def load_labelled(folder: Path = LABELLED_DIR) -> list[tuple[LabelledNote, Facts]]:
     from .yamlfile import load_yaml
@@ -160,6 +169,7 @@ class DraftResult(BaseModel):
     problems: list[str]  # the expectations this draft missed
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    draft: Draft | None = Field(None, exclude=True)  # the draft itself, with its attempts, for the HTML report
 
     @property
     def ok(self) -> bool:
@@ -171,6 +181,7 @@ class CaseResult(BaseModel):
     engine: str  # "offline" or "recorded"
     drafts: list[DraftResult] = Field(default_factory=list)
     error: str | None = None  # the case could not run (a model failure, a recording that no longer matches)
+    facts: Facts | None = Field(None, exclude=True)
 
     @property
     def ok(self) -> bool:
@@ -221,7 +232,7 @@ def judge_draft(case: Case, facts: Facts, draft: Draft) -> DraftResult:
         to=draft.to, attempts=draft.attempts, passed=draft.passed,
         first_violations=sorted(first_errors), problems=problems,
         prompt_tokens=sum(a.prompt_tokens or 0 for a in draft.history),
-        completion_tokens=sum(a.completion_tokens or 0 for a in draft.history),
+        completion_tokens=sum(a.completion_tokens or 0 for a in draft.history), draft=draft,
     )
 
 
@@ -232,7 +243,8 @@ def run_case(case: Case, model: Model, engine: str, policy: Policy) -> CaseResul
         result = draft_all(facts, list(facts.interviewers), model, policy)
     except ModelServiceError as error:
         return CaseResult(case=case.name, engine=engine, error=str(error))
-    outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts])
+    outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts],
+                         facts=facts)
     if any(f.kind == "not_recorded" for f in result.failures):
         how = (f"python evals/record_by_hand.py {case.name} (its replies were written by hand)"
                if case.recorded.startswith("by hand") else
@@ -357,6 +369,7 @@ class GuardrailScore(BaseModel):
     notes: int
     recall: dict[str, float]
     false_positive_rate: float
+    false_positives: dict[str, int] = Field(default_factory=dict)  # per category of the error a passing note got
 
 
 class SuiteReport(BaseModel):
@@ -420,6 +433,7 @@ def run_suite(
             notes=labelled_score.passing + sum(labelled_score.total.values()),
             recall={c: round(labelled_score.recall(c), 4) for c in labelled_score.categories},
             false_positive_rate=round(labelled_score.false_positive_rate, 4),
+            false_positives=labelled_score.false_positives_by_category(),
         )
         limits = thresholds.get("guardrails", {})
         for category, recall in score.recall.items():
