@@ -142,11 +142,19 @@ def marked_html(text: str, problems: Sequence[tuple[Problem, Violation]], field_
     return Markup("").join(out)
 
 
-def diff_html(before: str, after: str) -> Markup:
+def diff_html(before: Draft | None, after: Draft) -> Markup:
+    """Subject and body of ``after`` with the words changed since ``before`` in <del>/<ins>; as is without a parent."""
     from .output import word_diff
 
     tags = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-    return Markup("").join(Markup(tags[kind]).format(clean_text(piece)) for kind, piece in word_diff(before, after))
+
+    def changes(old: str, new: str) -> Markup:
+        if before is None:
+            return escape(clean_text(new))
+        return Markup("").join(Markup(tags[kind]).format(clean_text(piece)) for kind, piece in word_diff(old, new))
+
+    return Markup("Subject: {}\n\n{}").format(changes(before.subject if before else "", after.subject),
+                                                changes(before.body if before else "", after.body))
 
 
 # --- cards ------------------------------------------------------------------------------
@@ -239,7 +247,7 @@ def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
             versions.append(Version(
                 number=draft.version, parent=draft.parent_version, tweaks=[clean_line(t) for t in draft.tweaks],
                 status=draft_status(draft, run_model, row["sent_at"] is not None), copy_id=copy_id,
-                diff=diff_html(parent.note.as_text() if parent else "", draft.note.as_text()),
+                diff=diff_html(parent, draft),
             ))
         shown = drafts[chosen["version"]]
         copies[card_id] = copy_text(shown)
