@@ -249,7 +249,8 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
     """Print (and optionally write, review, copy) the drafts, then exit with the code design.md gives."""
     from . import output
 
-    written = _write_out(out, formats, facts, drafts) if out is not None and drafts else True
+    written = (_write_out(out, formats, facts, drafts, f"; the drafts are saved in history: followup show {run_id}")
+               if out is not None and drafts else True)
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
     else:
@@ -281,8 +282,8 @@ def _formats(spec: str) -> dict:  # type: ignore[type-arg]
     return choose(spec)
 
 
-def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft]) -> bool:  # type: ignore[type-arg]
-    """--out: write the drafts as files, naming each on stderr; each file that cannot be written is one line.
+def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft], hint: str = "") -> bool:  # type: ignore[type-arg]
+    """--out: write the drafts as files, naming each on stderr; a file that cannot be written is one line (+ ``hint``).
 
     Never raises: the drafts are printed whatever happens here. False when some file was not written.
     """
@@ -294,7 +295,7 @@ def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft]) -> b
     for line in done.skipped:
         print(f"followup: note: {line}", file=sys.stderr)
     for problem in done.problems:
-        print(f"followup: {problem}", file=sys.stderr)
+        print(f"followup: {problem}{hint}", file=sys.stderr)
     return not done.problems
 
 

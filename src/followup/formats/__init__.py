@@ -87,7 +87,8 @@ class Written:
 
 
 def write_files(out_dir: Path, facts: Facts, drafts: Sequence[Draft], formats: dict[str, Format]) -> Written:
-    """Write ``<slug><suffix>`` per draft and format; a file that cannot be rendered or written is one problem line."""
+    """Write ``<slug><suffix>`` per draft and format; a draft a format cannot render is one problem line, and
+    the first file that cannot be written is one too, and the last tried."""
     done = Written()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,9 @@ def write_files(out_dir: Path, facts: Facts, drafts: Sequence[Draft], formats: d
             try:
                 done.paths.append(write_new_file(out_dir, slug(draft.to), chosen.suffix, data))
             except OSError as error:
+                # What stops one file (a full disk, a folder not writable) stops the rest: one line, not one per file.
                 done.problems.append(f"{out_dir / target}: cannot write ({error.strerror or error})")
+                return done
     return done
 
 
