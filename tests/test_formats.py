@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from followup import formats
 from followup.drafting import Draft
@@ -115,6 +117,17 @@ def test_control_characters_and_escape_sequences_leave_the_body_and_subject() ->
     message = parsed(eml.render(draft(subject="Thanks\x1b]0;owned\x07 Dana\x00", body="Hi\x1b[31m Dana\x0b,\r\nbye\u2028ok"), FACTS))
     assert message["Subject"] == "Thanks Dana"
     assert message.get_content() == "Hi Dana,\nbye\nok\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=st.text(max_size=200), body=st.text(min_size=1, max_size=600), name=st.text(min_size=1, max_size=60))
+def test_any_subject_body_and_name_make_a_message_with_only_its_own_headers(subject: str, body: str, name: str) -> None:
+    message = parsed(eml.render(draft(subject=subject, body=body, to=name), FACTS))
+    assert sorted(message.keys()) == sorted(["To", "From", "Subject", "Date", "Content-Type", "Content-Transfer-Encoding",
+                                             "MIME-Version"])
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert [a.addr_spec for a in message["To"].addresses] == ["dana@northwind.example"]
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in message.get_content())
 
 
 def test_a_list_of_addresses_is_refused_not_written_into_to() -> None:

@@ -16,6 +16,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ from followup.prompts import draft_messages
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "interview.yaml"
-FOLLOWUP = Path("/work/venv/bin/followup")
+FOLLOWUP = Path(sys.executable).parent / "followup"
 API_KEY = "sk-test-SECRET123456"
 MODEL = "test-model"
 

@@ -104,7 +104,7 @@ def write_files(out_dir: Path, facts: Facts, drafts: Sequence[Draft], formats: d
             target = f"{slug(draft.to)}{chosen.suffix}"
             try:
                 data = chosen.render(draft, facts)
-            except (ValueError, UnicodeError) as error:
+            except Exception as error:  # a format may be a plug-in: whatever it raises is one line, not a traceback
                 done.problems.append(f"{out_dir / target}: cannot write it as {name}: {error}")
                 continue
             try:
