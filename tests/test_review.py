@@ -13,6 +13,8 @@ import re
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from io import StringIO
 from pathlib import Path
@@ -184,6 +186,19 @@ def test_review_command_writes_the_latest_run_and_prints_its_address(home: Path)
     chosen = home / "mine.html"
     assert invoke("review", run_id[:4], "--out", chosen).exit_code == 0
     assert "Northwind Robotics" in chosen.read_text()
+
+
+def test_review_open_hands_the_page_to_the_users_browser(tmp_path: Path, home: Path) -> None:
+    run_id, _ = save_run()
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser"  # $BROWSER, as the webbrowser module reads it: here a script noting the address
+    browser.write_text(f"#!/bin/sh\necho \"$1\" > '{opened}'\n")
+    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
+    env = {**os.environ, "BROWSER": str(browser), "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    done = subprocess.run([str(Path(sys.executable).parent / "followup"), "review", "--open"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert opened.read_text().strip() == done.stdout.strip() == (home / "reviews" / f"{run_id}.html").as_uri()
 
 
 def test_review_of_an_unknown_run_or_an_unwritable_file_is_one_line() -> None:

@@ -143,12 +143,13 @@ def write(
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
     from .facts import select_interviewers
+    from .formats import choose
 
     if tone is not None and tone not in ("warm", "formal", "concise"):
         _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
     facts = _load_facts(facts_file, tone)
     interviewers = select_interviewers(facts, to)
-    formats = _formats(format_list)
+    formats = choose(format_list)
     if copy and len(interviewers) != 1:
         _fail("--copy: choose the one note to copy with --to NAME")
     policy = _load_policy(policy_file)
@@ -274,12 +275,6 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         raise typer.Exit(EXIT_MODEL_FAILURE)
     if not all(d.passed for d in drafts):
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
-
-
-def _formats(spec: str) -> dict:  # type: ignore[type-arg]
-    from .formats import choose
-
-    return choose(spec)
 
 
 def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft], hint: str = "") -> bool:  # type: ignore[type-arg]
@@ -581,8 +576,9 @@ def show(
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
+    from .formats import choose
 
-    formats = _formats(format_list)
+    formats = choose(format_list)
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
@@ -620,7 +616,7 @@ def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows
 @app.command("review")
 @_one_line_errors
 def review_command(
-    run: Annotated[Optional[str], typer.Argument(metavar="[RUN]", help="A run id, or a unique prefix of one (default: the latest run).")] = None,
+    run: Annotated[Optional[str], typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one (default: the latest run).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Where to write the page (default: reviews/RUN.html under FOLLOWUP_HOME).")] = None,
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in your web browser.")] = False,
 ) -> None:
