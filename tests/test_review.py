@@ -183,9 +183,20 @@ def test_review_command_writes_the_latest_run_and_prints_its_address(home: Path)
     page = Path(address.removeprefix("file://")).read_text()
     for name in ("Dana Whitfield", "Priya Raman", "Marcus Chen"):
         assert name in page
+    assert "no draft for" not in page
     chosen = home / "mine.html"
     assert invoke("review", run_id[:4], "--out", chosen).exit_code == 0
     assert "Northwind Robotics" in chosen.read_text()
+
+
+def test_an_interviewer_without_a_draft_is_named() -> None:
+    store = History()
+    run_id = store.start_run(FACTS, str(EXAMPLE), "gpt-4o-mini")
+    store.save_draft(run_id, offline(FACTS, 0))
+    store.close()
+    page = page_for(run_id)
+    assert page.count('<article class="card') == 1
+    assert "no draft for Priya Raman, Marcus Chen" in page
 
 
 def test_review_open_hands_the_page_to_the_users_browser(tmp_path: Path, home: Path) -> None:

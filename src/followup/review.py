@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -254,10 +254,13 @@ def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
         cards.append(card(shown, facts, card_id, draft_status(shown, run_model, chosen["sent_at"] is not None),
                           versions=versions if len(versions) > 1 else ()))
     unsent = any(c.status != "sent" for c in cards)
+    missing = [p.name for p in facts.interviewers if p.name not in by_person]  # the model failed for them
+    written = (now or datetime.now(timezone.utc)).astimezone().strftime("%Y-%m-%d %H:%M")
     return Page(
         title=f"Review: {clean_line(facts.company)}, {clean_line(facts.role)}",
         heading=f"{clean_line(facts.company)} · {clean_line(facts.role)}",
-        details=[f"run {run_id}", f"model {clean_line(run_model)}", f"{len(cards)} note{'s' if len(cards) != 1 else ''}"],
+        details=[f"run {run_id}", f"model {clean_line(run_model)}", f"{len(cards)} note{'s' if len(cards) != 1 else ''}",
+                 *([f"no draft for {', '.join(missing)}"] if missing else []), f"page written {written}"],
         sections=[Section(None, cards)], copy_texts=copies,
         send_by=facts.send_by.isoformat() if facts.send_by and unsent else None,
         deadline=(deadline_line(facts, now) if unsent else "every note is marked as sent"),
