@@ -149,7 +149,7 @@ def write(
         _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
     facts = _load_facts(facts_file, tone)
     interviewers = select_interviewers(facts, to)
-    formats = choose(format_list)
+    formats = choose(format_list) if out is not None else {}  # the renderers are imported only when used
     if copy and len(interviewers) != 1:
         _fail("--copy: choose the one note to copy with --to NAME")
     policy = _load_policy(policy_file)
@@ -578,7 +578,7 @@ def show(
     from . import output
     from .formats import choose
 
-    formats = choose(format_list)
+    formats = choose(format_list) if out is not None else {}
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
