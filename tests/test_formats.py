@@ -64,6 +64,10 @@ def test_an_unknown_format_on_the_command_line_stops_before_drafting(home: Path)
     assert invoke("history", "--json").stdout.strip() == "[]"  # no run was started
 
 
+def test_format_without_out_is_one_line() -> None:
+    assert_one_line_error(invoke("write", EXAMPLE, "--format", "json"), "--format needs --out")
+
+
 def test_a_plug_in_format_is_one_module_and_one_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     (site / "followup_txt_plugin-1.0.dist-info").mkdir(parents=True)

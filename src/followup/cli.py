@@ -116,7 +116,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 MaxAttemptsOption = Annotated[int, typer.Option("--max-attempts", metavar="N", min=1, max=10, help="Model calls per note, repairs included.")]
 TimeoutOption = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0, help="Seconds to wait for one model reply.")]
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
-FormatOption = Annotated[str, typer.Option("--format", metavar="LIST", help="The formats --out writes, comma-separated: md, eml, json (default: md,eml; .eml only where the email is known).")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", metavar="LIST", help="The formats --out writes, comma-separated: md, eml, json (default: md,eml; .eml only where the email is known).")]
 ReviewOption = Annotated[bool, typer.Option("--review", help="Also write the run's review page (HTML), as followup review does.")]
 CopyOption = Annotated[bool, typer.Option("--copy", help="Put the note's body on the clipboard (one note: use --to).")]
 
@@ -132,7 +132,7 @@ def write(
     model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="'offline', or a model name at the OpenAI-compatible endpoint (default: FOLLOWUP_MODEL, else offline when no endpoint is set).")] = None,
     tone: Annotated[Optional[str], typer.Option("--tone", metavar="TONE", help="warm, formal or concise (overrides the facts file).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write one file per interviewer and format (see --format) into this folder.")] = None,
-    format_list: FormatOption = "md,eml",
+    format_list: FormatOption = None,
     json_output: JsonOption = False,
     review: ReviewOption = False,
     copy: CopyOption = False,
@@ -143,13 +143,12 @@ def write(
 ) -> None:
     """Draft one thank-you note per interviewer, check each against the guardrails, and save them."""
     from .facts import select_interviewers
-    from .formats import choose
 
     if tone is not None and tone not in ("warm", "formal", "concise"):
         _fail(f"--tone: {tone!r} is not one of warm, formal, concise")
     facts = _load_facts(facts_file, tone)
     interviewers = select_interviewers(facts, to)
-    formats = choose(format_list) if out is not None else {}  # the renderers are imported only when used
+    formats = _out_formats(out, format_list)
     if copy and len(interviewers) != 1:
         _fail("--copy: choose the one note to copy with --to NAME")
     policy = _load_policy(policy_file)
@@ -275,6 +274,17 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         raise typer.Exit(EXIT_MODEL_FAILURE)
     if not all(d.passed for d in drafts):
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+
+
+def _out_formats(out: Path | None, format_list: str | None) -> dict:  # type: ignore[type-arg]
+    """The formats --out writes; their renderers are imported only when there is an --out."""
+    if out is None:
+        if format_list is not None:
+            _fail("--format needs --out DIR: the folder to write the files into")
+        return {}
+    from .formats import DEFAULT, choose
+
+    return choose(format_list or DEFAULT)
 
 
 def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft], hint: str = "") -> bool:  # type: ignore[type-arg]
@@ -570,15 +580,14 @@ def show(
     to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Only this interviewer's draft.")] = None,
     version: Annotated[Optional[int], typer.Option("--version", min=1, metavar="N", help="This version (default: the latest).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write the shown drafts as files (see --format) into this folder.")] = None,
-    format_list: FormatOption = "md,eml",
+    format_list: FormatOption = None,
     json_output: JsonOption = False,
     copy: CopyOption = False,
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
-    from .formats import choose
 
-    formats = choose(format_list) if out is not None else {}
+    formats = _out_formats(out, format_list)
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
