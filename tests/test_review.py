@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from html import unescape
 import re
 import shutil
 import sqlite3
@@ -16,6 +15,7 @@ import stat
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from html import unescape
 from io import StringIO
 from pathlib import Path
 
