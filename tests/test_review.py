@@ -78,7 +78,7 @@ def save_run(facts: Facts = FACTS) -> tuple[str, dict[str, Draft]]:
     run_id = store.start_run(facts, str(EXAMPLE), "gpt-4o-mini")
     dana = checked(facts, 0, BAD_SUBJECT, BAD_BODY)
     store.save_draft(run_id, dana)
-    tweaked = checked(facts, 0, "Thank you, Dana", TWEAKED_BODY, parent_version=1, tweaks=["less casual"])
+    tweaked = checked(facts, 0, "Thank you SO much, Dana", TWEAKED_BODY, parent_version=1, tweaks=["less casual"])
     store.save_new_version(run_id, tweaked)
     priya = offline(facts, 1)
     store.save_draft(run_id, priya)
@@ -349,17 +349,19 @@ def test_every_card_is_there_and_every_violation_is_marked(browser, run_page) ->
     assert page.locator("article.card").count() == 3
     assert page.locator("#card-marcus-chen .badge.sent").count() == 1
     assert page.locator("#card-priya-raman .badge.fallback").count() == 1
-    dana = drafts["dana"]
-    assert dana.violations and spanned(dana)
-    for number, violation in spanned(dana):
-        marks = page.locator(f'#card-dana-whitfield > .fields mark[data-violations~="dana-whitfield-v{number}"], '
-                             f'#card-dana-whitfield > .body mark[data-violations~="dana-whitfield-v{number}"]')
-        source = dana.subject if violation.field == "subject" else dana.body
-        assert "".join(marks.all_text_contents()) == clean_text(source[violation.start:violation.end])
-        label = page.locator(f'#card-dana-whitfield .label[data-label="{violation.severity} {number}"]')
-        assert label.count() == 1  # named in words beside the mark, not only coloured
-    for number, violation in enumerate(dana.violations, 1):
-        assert violation.message in page.locator(f"#dana-whitfield-v{number}").inner_text()
+    shown = {"dana-whitfield": drafts["dana"], "priya-raman": drafts["priya"], "marcus-chen": drafts["marcus"]}
+    assert {v.field for _, v in spanned(drafts["dana"])} == {"subject", "body"}
+    for card_id, draft in shown.items():
+        for number, violation in spanned(draft):
+            marks = page.locator(f'#card-{card_id} > .fields mark[data-violations~="{card_id}-v{number}"], '
+                                 f'#card-{card_id} > .body mark[data-violations~="{card_id}-v{number}"]')
+            source = draft.subject if violation.field == "subject" else draft.body
+            assert "".join(marks.all_text_contents()) == clean_text(source[violation.start:violation.end])
+            label = page.locator(f'#card-{card_id} .label[data-label="{violation.severity} {number}"]')
+            assert label.count() == 1  # named in words beside the mark, not only coloured
+        for number, violation in enumerate(draft.violations, 1):
+            assert violation.message in page.locator(f"#{card_id}-v{number}").inner_text()
+        assert page.locator(f"#card-{card_id} > .problems li").count() == len(draft.violations)
     opened.close()
 
 
@@ -385,7 +387,7 @@ def test_copy_buttons_put_the_exact_text_on_the_clipboard(browser, run_page) -> 
         assert page.evaluate("navigator.clipboard.readText()") == text
         page.evaluate("document.getElementById('copy-status').textContent = ''")
     mailto = page.locator("#card-dana-whitfield a[href^='mailto:']").get_attribute("href")
-    assert mailto.startswith("mailto:dana@northwind.example?subject=Thank%20you%2C%20Dana&body=Hello%20Dana")
+    assert mailto.startswith("mailto:dana@northwind.example?subject=Thank%20you%20SO%20much%2C%20Dana&body=Hello%20Dana")
     eml_link = page.locator("#card-dana-whitfield a[download]")
     assert eml_link.get_attribute("download") == "dana-whitfield.eml"
     assert eml_link.get_attribute("href").startswith("data:message/rfc822;base64,")
