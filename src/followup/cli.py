@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .drafting import Draft, DraftFailure
     from .facts import Facts, Interviewer
+    from .history import History
 
 EXIT_OK, EXIT_FAILED_GUARDRAILS, EXIT_BAD_INPUT, EXIT_MODEL_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -59,12 +60,13 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(*args: object, **kwargs: object) -> None:
         from .facts import FactsError
+        from .formats import FormatError
         from .guardrails.policy import PolicyError
         from .history import HistoryError
 
         try:
             command(*args, **kwargs)
-        except (FactsError, HistoryError, PolicyError) as error:
+        except (FactsError, FormatError, HistoryError, PolicyError) as error:
             _fail(str(error))
 
     return run
@@ -117,6 +119,9 @@ MaxTokensOption = Annotated[Optional[int], typer.Option("--max-tokens", metavar=
 ParallelOption = Annotated[int, typer.Option("--parallel", metavar="N", min=1, max=32, help="Model requests in flight at once; the others wait their turn without their --timeout running. A server that answers one request at a time (llama.cpp's default) works best with 1.")]
 FallbackOption = Annotated[str, typer.Option("--fallback", metavar="offline|none", help="When a model's drafts still fail the guardrails: 'offline' shows the offline composer's draft instead, if it passes (the model's stays in history as its parent); 'none' keeps the model's failing draft.")]
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", metavar="FILE", help="A guardrail policy file to use instead of the shipped one (also FOLLOWUP_GUARDRAILS).")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", metavar="LIST", help="The formats --out writes, comma-separated: md, eml, json (default: md,eml; .eml only where the email is known).")]
+ReviewOption = Annotated[bool, typer.Option("--review", help="Also write the run's review page (HTML), as followup review does.")]
+CopyOption = Annotated[bool, typer.Option("--copy", help="Put the note's body on the clipboard (one note: use --to).")]
 
 
 # --- write ----------------------------------------------------------------------------
@@ -129,8 +134,11 @@ def write(
     to: ToOption = None,
     model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="'offline', or a model name at the OpenAI-compatible endpoint (default: FOLLOWUP_MODEL, else offline when no endpoint is set).")] = None,
     tone: Annotated[Optional[str], typer.Option("--tone", metavar="TONE", help="warm, formal or concise (overrides the facts file).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write one .md (and .eml where an email is known) per interviewer into this folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write one file per interviewer and format (see --format) into this folder.")] = None,
+    format_list: FormatOption = None,
     json_output: JsonOption = False,
+    review: ReviewOption = False,
+    copy: CopyOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the prompts and call no model.")] = False,
     max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
     timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
@@ -147,6 +155,9 @@ def write(
     _check_fallback(fallback)
     facts = _load_facts(facts_file, tone)
     interviewers = select_interviewers(facts, to)
+    formats = _out_formats(out, format_list)
+    if copy and len(interviewers) != 1:
+        _fail("--copy: choose the one note to copy with --to NAME")
     policy = _load_policy(policy_file)
     if dry_run:
         _print_prompts(facts, interviewers, policy)
@@ -170,7 +181,8 @@ def write(
     drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, history, run_id,
                                           live=not json_output, unsaved=unsaved, max_attempts=max_attempts,
                                           max_tokens=max_tokens, fallback=fallback)
-    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, unsaved=unsaved)
+    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, formats=formats, unsaved=unsaved,
+            review=history if review else None, copy=copy)
 
 
 def _check_fallback(fallback: str) -> None:
@@ -255,12 +267,13 @@ def _stop_on_terminate() -> None:
 
 
 def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[DraftFailure], *,
-            json_output: bool, out: Path | None, unsaved: list[str]) -> None:
-    """Print (and optionally write) the drafts, then exit with the code design.md gives."""
+            json_output: bool, out: Path | None, formats: dict, unsaved: list[str],  # type: ignore[type-arg]
+            review: History | None = None, copy: bool = False) -> None:
+    """Print (and optionally write, review, copy) the drafts, then exit with the code design.md gives."""
     from . import output
 
-    if out is not None and drafts:
-        _write_out(out, facts, drafts, f"the drafts ({{reason}}); they are saved in history: followup show {run_id}")
+    written = (_write_out(out, formats, facts, drafts, f"; the drafts are saved in history: followup show {run_id}")
+               if out is not None and drafts else True)
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
     else:
@@ -268,6 +281,10 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         if len(unsaved) < len(drafts):
             print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
     _print_fallback_notices(drafts)
+    if copy and drafts:
+        _copy(drafts[0])
+    if review is not None and len(unsaved) < len(drafts):
+        written = _write_review(review, run_id) and written
     by_error: dict[str, list[str]] = {}
     for failure in failures:  # one line per distinct failure: a rejected key is said once, not per interviewer
         by_error.setdefault(failure.error, []).append(failure.to)
@@ -275,7 +292,7 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         print(f"followup: {', '.join(names)}: {error}", file=sys.stderr)
     for problem in dict.fromkeys(unsaved):
         print(f"followup: not saved to history: {problem}", file=sys.stderr)
-    if unsaved:
+    if unsaved or not written:
         raise typer.Exit(EXIT_BAD_INPUT)
     if failures:
         raise typer.Exit(EXIT_MODEL_FAILURE)
@@ -283,16 +300,66 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
 
 
-def _write_out(out: Path, facts: Facts, drafts: list[Draft], failure: str = "({reason})") -> None:
-    """--out: write the drafts as files and name each on stderr; a failure says ``failure`` after "cannot write"."""
-    from . import output
+def _out_formats(out: Path | None, format_list: str | None) -> dict:  # type: ignore[type-arg]
+    """The formats --out writes; their renderers are imported only when there is an --out."""
+    if out is None:
+        if format_list is not None:
+            _fail("--format needs --out DIR: the folder to write the files into")
+        return {}
+    from .formats import DEFAULT, choose
 
-    try:
-        paths = output.write_files(out, facts, drafts)
-    except OSError as error:
-        _fail(f"{out}: cannot write " + failure.format(reason=error.strerror or error))
-    for path in paths:
+    return choose(format_list or DEFAULT)
+
+
+def _write_out(out: Path, formats: dict, facts: Facts, drafts: list[Draft], hint: str = "") -> bool:  # type: ignore[type-arg]
+    """--out: write the drafts as files, naming each on stderr; a file that cannot be written is one line (+ ``hint``).
+
+    Never raises: the drafts are printed whatever happens here. False when some file was not written.
+    """
+    from .formats import write_files
+
+    done = write_files(out, facts, drafts, formats)
+    for path in done.paths:
         print(f"followup: wrote {path}", file=sys.stderr)
+    for line in done.skipped:
+        print(f"followup: note: {line}", file=sys.stderr)
+    for problem in done.problems:
+        print(f"followup: {problem}{hint}", file=sys.stderr)
+    return not done.problems
+
+
+def _write_review(store, run_id: str, path: Path | None = None, *, open_page: bool = False,  # type: ignore[no-untyped-def]
+                  to_stdout: bool = False) -> bool:
+    """Write the run's review page and say where (a file:// address); False when it cannot be written."""
+    from . import review
+
+    target = (path or review.default_path(run_id)).expanduser().absolute()
+    try:
+        review.write_page(target, review.render(review.run_page(store, run_id)))
+    except OSError as error:
+        print(f"followup: {target}: cannot write the review page ({error.strerror or error})", file=sys.stderr)
+        return False
+    print(target.as_uri() if to_stdout else f"followup: review page: {target.as_uri()}",
+          file=sys.stdout if to_stdout else sys.stderr)
+    if open_page:
+        import webbrowser
+
+        if not webbrowser.open(target.as_uri()):
+            print("followup: --open: no browser found here; open the address above yourself", file=sys.stderr)
+    return True
+
+
+def _copy(draft: Draft) -> None:
+    """--copy: the body on the clipboard, or one line saying this platform has no clipboard tool."""
+    from .clipboard import copy, tool_names
+    from .textsafety import clean_text
+
+    tool = copy(clean_text(draft.body))
+    if tool:
+        print(f"followup: copied the body of {draft.to}'s note to the clipboard ({tool})", file=sys.stderr)
+    else:
+        print(f"followup: --copy: no clipboard here (none of {tool_names()} works); select the body above instead",
+              file=sys.stderr)
 
 
 def _print_drafts(drafts: list[Draft], failures: list[DraftFailure], deadline: str | None) -> None:
@@ -338,6 +405,7 @@ def regenerate(
     model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="The model to use (default: the run's model).")] = None,
     json_output: JsonOption = False,
     no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
+    review: ReviewOption = False,
     max_attempts: MaxAttemptsOption = defaults.MAX_ATTEMPTS,
     timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
     max_tokens: MaxTokensOption = None,
@@ -384,10 +452,12 @@ def regenerate(
         print(f"followup: not saved to history: {error}", file=sys.stderr)
         sys.stdout.write(draft.note.as_text() + "\n")  # the draft is not lost: it is shown
         raise typer.Exit(EXIT_BAD_INPUT)
-    _show_new_version(run_id, facts, draft, draft_from_row(parent), json_output=json_output, diff=not no_diff)
+    _show_new_version(run_id, facts, draft, draft_from_row(parent), json_output=json_output, diff=not no_diff,
+                      review=store if review else None)
 
 
-def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool) -> None:
+def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool,
+                      review: History | None = None) -> None:
     from . import output
 
     _print_fallback_notices([draft])
@@ -399,6 +469,8 @@ def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *,
             print(f"\n--- changes from version {parent.version} to version {draft.version}")
             _print_diff(parent, draft)
         print(f"followup: saved as version {draft.version} of {draft.to} in run {run_id}", file=sys.stderr)
+    if review is not None and not _write_review(review, run_id):
+        raise typer.Exit(EXIT_BAD_INPUT)
     if not draft.passed:
         raise typer.Exit(EXIT_FAILED_GUARDRAILS)
 
@@ -536,12 +608,15 @@ def show(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Only this interviewer's draft.")] = None,
     version: Annotated[Optional[int], typer.Option("--version", min=1, metavar="N", help="This version (default: the latest).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write the shown drafts as .md (and .eml) into this folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Also write the shown drafts as files (see --format) into this folder.")] = None,
+    format_list: FormatOption = None,
     json_output: JsonOption = False,
+    copy: CopyOption = False,
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
 
+    formats = _out_formats(out, format_list)
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
@@ -549,11 +624,22 @@ def show(
     names = [to] if to else sorted({r["interviewer"] for r in saved})
     rows = [store.draft(run_id, name, version) for name in names]
     drafts = [output.draft_from_row(row) for row in rows]
-    if out is not None:
-        _write_out(out, facts, drafts)
+    if copy and len(drafts) != 1:
+        _fail("--copy: choose the one note to copy with --to NAME")
+    written = _write_out(out, formats, facts, drafts) if out is not None else True
     if json_output:
         print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
-        return
+    else:
+        _show_plain(store, run_id, saved, drafts, rows, facts)
+    if copy:
+        _copy(drafts[0])
+    if not written:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows: list[dict], facts: Facts) -> None:  # type: ignore[no-untyped-def, type-arg]
+    from . import output
+
     sent_to = {row["interviewer"] for row in saved if row["sent_at"]}
     unsent = any(row["interviewer"] not in sent_to for row in saved)
     sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent else None))
@@ -565,6 +651,19 @@ def show(
             print(f"{draft.to} v{draft.version} sent at {row['sent_at']}")
 
 
+@app.command("review")
+@_one_line_errors
+def review_command(
+    run: Annotated[Optional[str], typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one (default: the latest run).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Where to write the page (default: reviews/RUN.html under FOLLOWUP_HOME).")] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in your web browser.")] = False,
+) -> None:
+    """Write one self-contained HTML page to review a run's notes side by side, and print its address."""
+    store = _open_history()
+    if not _write_review(store, store.resolve_run(run), out, open_page=open_page, to_stdout=True):
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 # --- eval -----------------------------------------------------------------------------
 
 
@@ -574,6 +673,7 @@ def eval_command(
     case: Annotated[Optional[list[str]], typer.Option("--case", metavar="NAME", help="Only this case (repeat for more).")] = None,
     json_output: JsonOption = False,
     junit: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write a JUnit XML report here (for CI).")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", metavar="FILE", help="Also write the results as an HTML page: drafts with violations marked, attempts, scores.")] = None,
     record: Annotated[bool, typer.Option("--record", help="Re-record the cases' responses from the configured endpoint.")] = False,
     folder: Annotated[Path, typer.Option("--dir", metavar="DIR", help="The eval suite folder.")] = Path("evals"),
     timeout: TimeoutOption = defaults.MODEL_TIMEOUT,
@@ -601,6 +701,13 @@ def eval_command(
         _fail(str(error).splitlines()[0])
     if junit is not None:
         junit.write_text(evals.junit_xml(report), encoding="utf-8")
+    if html is not None:
+        from . import review
+
+        try:
+            review.write_page(html, review.render(review.eval_page(report)))
+        except OSError as error:
+            _fail(f"{html}: cannot write the HTML report ({error.strerror or error})")
     if json_output:
         print(report.model_dump_json(indent=2))
     else:

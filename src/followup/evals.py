@@ -69,6 +69,15 @@ class LabelledScore:
     def categories(self) -> list[str]:
         return sorted(self.total)
 
+    def false_positives_by_category(self) -> dict[str, int]:
+        """Passing notes flagged, counted once per category of error they got."""
+        counts: dict[str, int] = defaultdict(int)
+        for miss in self.misses:
+            if miss.label == "pass":
+                for category in {found.split("/")[0] for found in miss.found}:
+                    counts[category] += 1
+        return dict(sorted(counts.items()))
+
 
 def load_labelled(folder: Path = LABELLED_DIR) -> list[tuple[LabelledNote, Facts]]:
     from .yamlfile import load_yaml
@@ -164,6 +173,7 @@ class DraftResult(BaseModel):
     problems: list[str]  # the expectations this draft missed
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    draft: Draft | None = Field(None, exclude=True)  # the draft itself, with its attempts, for the HTML report
 
     @property
     def ok(self) -> bool:
@@ -175,6 +185,7 @@ class CaseResult(BaseModel):
     engine: str  # "offline" or "recorded"
     drafts: list[DraftResult] = Field(default_factory=list)
     error: str | None = None  # the case could not run (a model failure, a recording that no longer matches)
+    facts: Facts | None = Field(None, exclude=True)
 
     @property
     def ok(self) -> bool:
@@ -227,7 +238,7 @@ def judge_draft(case: Case, facts: Facts, draft: Draft) -> DraftResult:
         to=draft.to, model=tried.model, attempts=tried.attempts, passed=draft.passed, fallback=draft.fallback,
         first_violations=sorted(first_errors), problems=problems,
         prompt_tokens=sum(a.prompt_tokens or 0 for a in tried.history),
-        completion_tokens=sum(a.completion_tokens or 0 for a in tried.history),
+        completion_tokens=sum(a.completion_tokens or 0 for a in tried.history), draft=draft,
     )
 
 
@@ -238,7 +249,8 @@ def run_case(case: Case, model: Model, engine: str, policy: Policy) -> CaseResul
         result = draft_all(facts, list(facts.interviewers), model, policy, fallback=case.fallback)
     except ModelServiceError as error:
         return CaseResult(case=case.name, engine=engine, error=str(error))
-    outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts])
+    outcome = CaseResult(case=case.name, engine=engine, drafts=[judge_draft(case, facts, d) for d in result.drafts],
+                         facts=facts)
     if any(f.kind == "not_recorded" for f in result.failures):
         how = (f"python evals/record_by_hand.py {case.name} (its replies were written by hand)"
                if case.recorded.startswith("by hand") else
@@ -373,6 +385,7 @@ class GuardrailScore(BaseModel):
     notes: int
     recall: dict[str, float]
     false_positive_rate: float
+    false_positives: dict[str, int] = Field(default_factory=dict)  # per category of the error a passing note got
 
 
 class SuiteReport(BaseModel):
@@ -443,6 +456,7 @@ def run_suite(
             notes=labelled_score.passing + sum(labelled_score.total.values()),
             recall={c: round(labelled_score.recall(c), 4) for c in labelled_score.categories},
             false_positive_rate=round(labelled_score.false_positive_rate, 4),
+            false_positives=labelled_score.false_positives_by_category(),
         )
         limits = thresholds.get("guardrails", {})
         for category, recall in score.recall.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 from . import __version__
 from .drafting import Draft
 from .facts import Facts, FactsError, find_interviewer
+from .guardrails import Violation
 
 HOME_ENV = "FOLLOWUP_HOME"
 DATABASE_NAME = "history.db"
@@ -83,6 +85,12 @@ MIGRATIONS: list[str] = [
     # 3: drafts written by the offline composer in place of a model's draft that failed.
     """
     ALTER TABLE drafts ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0
+    """,
+    # 4: where each violation sits ([field, start, end] per violation), so a review can mark it.
+    # NULL in rows written before: their spans are found again from the excerpts (violations_of).
+    """
+    ALTER TABLE drafts ADD COLUMN violation_spans_json TEXT;
+    ALTER TABLE attempts ADD COLUMN violation_spans_json TEXT
     """,
 ]
 
@@ -205,21 +213,21 @@ class History:
     def _insert(self, db: sqlite3.Connection, run_id: str, draft: Draft) -> None:
         cursor = db.execute(
             "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body,"
-            " passed, attempts, violations_json, model, created_at, fallback)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " passed, attempts, violations_json, violation_spans_json, model, created_at, fallback)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, draft.to, draft.email, draft.version, draft.parent_version, json.dumps(draft.tweaks),
              draft.subject, draft.body, int(draft.passed), draft.attempts,
-             json.dumps([v.model_dump(mode="json") for v in draft.violations]), draft.model, _now(),
-             int(draft.fallback)),
+             json.dumps([v.model_dump(mode="json") for v in draft.violations]), spans_json(draft.violations),
+             draft.model, _now(), int(draft.fallback)),
         )
         for attempt in draft.history:
             db.execute(
                 "INSERT INTO attempts (draft_id, number, purpose, prompt_json, raw_response, subject, body,"
-                " violations_json, prompt_tokens, completion_tokens, started_at, finished_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " violations_json, violation_spans_json, prompt_tokens, completion_tokens, started_at, finished_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (cursor.lastrowid, attempt.number, attempt.purpose, json.dumps(attempt.messages),
                  attempt.raw_response, attempt.subject, attempt.body,
-                 json.dumps([v.model_dump(mode="json") for v in attempt.violations]),
+                 json.dumps([v.model_dump(mode="json") for v in attempt.violations]), spans_json(attempt.violations),
                  attempt.prompt_tokens, attempt.completion_tokens, attempt.started_at.isoformat(),
                  attempt.finished_at.isoformat()),
             )
@@ -305,6 +313,36 @@ class History:
     def attempts(self, draft_id: int) -> list[dict[str, Any]]:
         rows = self._read("SELECT * FROM attempts WHERE draft_id = ? ORDER BY number", (draft_id,))
         return [dict(row) for row in rows]
+
+
+def spans_json(violations: list[Violation]) -> str:
+    """The violations' places, stored beside violations_json (whose shape --json shows and keeps)."""
+    return json.dumps([[v.field, v.start, v.end] for v in violations])
+
+
+def violations_of(row: dict[str, Any]) -> list[Violation]:
+    """A saved draft's (or attempt's) violations with their spans; rows from before schema 3 get theirs from the excerpts."""
+    violations = [Violation(**v) for v in json.loads(row["violations_json"])]
+    if row.get("violation_spans_json") is not None:
+        for violation, (field, start, end) in zip(violations, json.loads(row["violation_spans_json"])):
+            violation.field, violation.start, violation.end = field, start, end
+        return violations
+    for violation in violations:
+        _locate(violation, row["subject"], row["body"])
+    return violations
+
+
+def _locate(violation: Violation, subject: str, body: str) -> None:
+    """Find an excerpt (white space squeezed, long ones cut to "...") in the note it came from."""
+    words = violation.excerpt.removesuffix("...").split()
+    if not words:
+        return
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
+    for field, text in (("subject", subject), ("body", body)):
+        found = pattern.search(text)
+        if found:
+            violation.field, violation.start, violation.end = field, found.start(), found.end()  # type: ignore[assignment]
+            return
 
 
 class _Transaction:

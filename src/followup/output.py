@@ -1,21 +1,16 @@
-"""Showing and saving drafts: terminal panels, plain text, JSON, and .md/.eml files."""
+"""Showing drafts: in the terminal, as plain text and as JSON (files: the formats package)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .facts import Facts
 from .guardrails import Violation
+from .textsafety import clean_line, clean_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,11 +72,15 @@ def violation_text(violation: Violation) -> str:
     return f"{mark}: {violation.rule}: {violation.message}{excerpt}"
 
 
+def _to_line(draft: Draft) -> str:
+    return f"To: {clean_line(draft.to)}" + (f" <{clean_line(draft.email)}>" if draft.email else "")
+
+
 def plain_drafts(drafts: Sequence[Draft], failures: Sequence[DraftFailure], deadline: str | None) -> str:
     parts = []
     for draft in drafts:
-        lines = [f"=== To: {draft.to}" + (f" <{draft.email}>" if draft.email else ""), f"Subject: {draft.subject}", "",
-                 draft.body, "", f"[{status_text(draft)}]"]
+        lines = [f"=== {_to_line(draft)}", f"Subject: {clean_line(draft.subject)}", "",
+                 clean_text(draft.body), "", f"[{status_text(draft)}]"]
         lines += [f"  {violation_text(v)}" for v in draft.violations]
         parts.append("\n".join(lines))
     parts += [f"=== To: {failure.to}\n[no draft: {failure.error}]" for failure in failures]
@@ -91,94 +90,40 @@ def plain_drafts(drafts: Sequence[Draft], failures: Sequence[DraftFailure], dead
 
 
 def print_drafts(console: Console, drafts: Sequence[Draft], failures: Sequence[DraftFailure], deadline: str | None) -> None:
-    """One panel per interviewer with subject, body and status; violations under it."""
-    from rich.panel import Panel
+    """Per interviewer a styled To line, then subject and body exactly as they will be sent, then status and violations.
+
+    No panel and no wrapping at the terminal width: selecting the body copies the note, not borders and line breaks.
+    """
     from rich.text import Text
 
     for draft in drafts:
-        content = Text()
-        content.append("Subject: ", style="bold")
-        content.append(draft.subject + "\n\n")
-        content.append(draft.body)
-        title = draft.to + (f" <{draft.email}>" if draft.email else "")
         style = "green" if draft.passed else "red"
-        console.print(Panel(content, title=title, title_align="left", subtitle=status_text(draft),
-                            subtitle_align="left", border_style=style))
+        console.print(Text(f"=== {_to_line(draft)}", style=f"bold {style}"), soft_wrap=True)
+        console.print(Text(f"Subject: {clean_line(draft.subject)}\n"), soft_wrap=True)
+        console.print(Text(clean_text(draft.body)), soft_wrap=True)
+        console.print(Text(f"\n[{status_text(draft)}]", style=style), soft_wrap=True)
         for violation in draft.violations:
             colour = "red" if violation.severity == "error" else "yellow"
-            console.print(Text("  " + violation_text(violation), style=colour))
+            console.print(Text("  " + violation_text(violation), style=colour), soft_wrap=True)
+        console.print()
     for failure in failures:
-        console.print(Panel(Text(failure.error, style="red"), title=f"{failure.to}: no draft", border_style="red"))
+        console.print(Text(f"=== To: {failure.to}\n[no draft: {failure.error}]", style="red"), soft_wrap=True)
     if deadline:
         console.print(Text(deadline, style="bold"))
-
-
-# --- files ------------------------------------------------------------------------------
-
-
-def slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "interviewer"
-
-
-def eml_message(facts: Facts, draft: Draft, when: datetime | None = None) -> EmailMessage:
-    """An RFC 5322 message for a draft: To, Subject, From (when known) and Date."""
-    message = EmailMessage()
-    message["To"] = formataddr((draft.to, draft.email or ""))
-    if facts.candidate.email:
-        message["From"] = formataddr((facts.candidate.name, facts.candidate.email))
-    message["Subject"] = draft.subject
-    message["Date"] = format_datetime(when or datetime.now(timezone.utc).astimezone())
-    message.set_content(draft.body + "\n")
-    return message
-
-
-def markdown(draft: Draft) -> str:
-    return f"**To:** {draft.to}\n**Subject:** {draft.subject}\n\n{draft.body}\n"
-
-
-def write_files(out_dir: Path, facts: Facts, drafts: Sequence[Draft]) -> list[Path]:
-    """Write ``<slug>.md`` (and ``<slug>.eml`` where the email is known) for each draft; never overwrite."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for draft in drafts:
-        written.append(write_new_file(out_dir, slug(draft.to), ".md", markdown(draft).encode()))
-        if draft.email:
-            written.append(write_new_file(out_dir, slug(draft.to), ".eml", eml_message(facts, draft).as_bytes()))
-    return written
-
-
-def write_new_file(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
-    """Write atomically under a name not yet taken: stem.md, else stem-2.md, stem-3.md, ..."""
-    handle, temp_name = tempfile.mkstemp(prefix=f".{stem}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        for number in range(1, 1000):
-            target = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-            try:
-                os.link(temp_name, target)  # fails if the target exists: nothing is overwritten
-                return target
-            except FileExistsError:
-                continue
-        raise FileExistsError(f"{folder}: too many files named {stem}*{suffix}")
-    finally:
-        os.unlink(temp_name)
 
 
 # --- history ----------------------------------------------------------------------------
 
 
 def draft_from_row(row: dict) -> Draft:  # type: ignore[type-arg]
-    """A saved draft (a row of the drafts table) as a Draft."""
+    """A saved draft (a row of the drafts table) as a Draft, its violations with their spans."""
     from .drafting import Draft
+    from .history import violations_of
 
     return Draft(
         to=row["interviewer"], email=row["email"], version=row["version"], subject=row["subject"], body=row["body"],
         passed=bool(row["passed"]), attempts=row["attempts"], model=row["model"],
-        violations=[Violation(**v) for v in json.loads(row["violations_json"])],
+        violations=violations_of(row),
         parent_version=row["parent_version"], tweaks=json.loads(row["tweaks_json"]), fallback=bool(row["fallback"]),
     )
 
