@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
 from ..notes import Note, count_words
-from . import DraftRequest, ModelReply
+from .base import DraftRequest, ModelReply
 from .tweaks import UnsupportedTweak, parse_tweak
 
 # Words that start a fact but are not names, so they are lower-cased mid-sentence.

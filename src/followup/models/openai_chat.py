@@ -23,7 +23,7 @@ from tenacity.wait import wait_random_exponential
 from .. import defaults
 from ..notes import Note, parse_note_text
 from ..textsafety import clean_line, clean_text
-from . import DraftRequest, ModelReply, ModelServiceError, TimeBudget, public_url, redact
+from .base import DraftRequest, ModelReply, ModelServiceError, TimeBudget, public_url, redact
 from .transport import ReplyTooLarge, guarded_client
 
 _NOTE_FIELDS: dict[str, Any] = {
