@@ -459,19 +459,13 @@ MAX_NOTE_BYTES = 200_000
 
 
 def _read_note(source: str) -> str:
-    if source == "-":
-        data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)
-        name = "standard input"
-    else:
-        path = Path(source)
-        if not path.is_file():
-            _fail(f"{source}: {'is a directory' if path.is_dir() else 'no such file'}")
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            _fail(f"{source}: {path.stat().st_size:,} bytes is too long for a note (limit {MAX_NOTE_BYTES:,})")
-        data = path.read_bytes()
-        name = source
-    if len(data) > MAX_NOTE_BYTES:
-        _fail(f"{name}: too long for a note (limit {MAX_NOTE_BYTES:,} bytes)")
+    from .files import UnreadableFile, read_bounded
+
+    name = "standard input" if source == "-" else source
+    try:
+        data = read_bounded(source, MAX_NOTE_BYTES)
+    except UnreadableFile as error:
+        _fail(str(error))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
