@@ -102,13 +102,14 @@ def print_drafts(console: Console, drafts: Sequence[Draft], failures: Sequence[D
         content.append(draft.body)
         title = draft.to + (f" <{draft.email}>" if draft.email else "")
         style = "green" if draft.passed else "red"
-        console.print(Panel(content, title=title, title_align="left", subtitle=status_text(draft),
+        # Titles as Text: a str title is read as rich markup, and a name may hold "[link=...]".
+        console.print(Panel(content, title=Text(title), title_align="left", subtitle=Text(status_text(draft)),
                             subtitle_align="left", border_style=style))
         for violation in draft.violations:
             colour = "red" if violation.severity == "error" else "yellow"
             console.print(Text("  " + violation_text(violation), style=colour))
     for failure in failures:
-        console.print(Panel(Text(failure.error, style="red"), title=f"{failure.to}: no draft", border_style="red"))
+        console.print(Panel(Text(failure.error, style="red"), title=Text(f"{failure.to}: no draft"), border_style="red"))
     if deadline:
         console.print(Text(deadline, style="bold"))
 
