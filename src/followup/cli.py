@@ -634,14 +634,28 @@ def schema() -> None:
     print(json.dumps(facts_json_schema(), indent=2))
 
 
+_ESCAPE_UNENCODABLE = "followup-escape"
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """``\\u00e0`` for a character the output encoding lacks: readable in text, and --json stays valid JSON."""
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
 def main() -> None:
     """Console-script entry point."""
+    import codecs
+
     # An output encoding that cannot spell a name (PYTHONIOENCODING=ascii, a C locale) escapes
     # the character instead of ending in a UnicodeEncodeError.
+    codecs.register_error(_ESCAPE_UNENCODABLE, _escape_unencodable)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            reconfigure(errors=_ESCAPE_UNENCODABLE)
     try:
         app()
     finally:

@@ -306,7 +306,7 @@ class History:
         saved = self.drafts(run_id)
         try:  # the run's facts know full names, unique first names and titles ("Mei" for "Dr. Mei Lin")
             name = find_interviewer(self.run_facts(run_id), interviewer).name
-        except (FactsError, HistoryError):
+        except FactsError:
             name = interviewer.strip()
         return name, saved, [r for r in saved if r["interviewer"].casefold() == name.casefold()]
 
