@@ -386,6 +386,8 @@ def test_a_run_without_drafts_is_never_the_default(home: Path, monkeypatch: pyte
     assert_one_line_error(invoke("regenerate", "--to", "Dana", "--tweak", "shorter"), "no run has a draft yet")
     assert_one_line_error(invoke("show", empty["id"]), empty["id"], "has no drafts")
     assert_one_line_error(invoke("show", empty["id"], "--to", "Dana"), empty["id"], "has no drafts")
+    as_json = invoke("show", empty["id"], "--json")
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["drafts"] == []
 
     # With an earlier run that has drafts, that run is the default, not the empty one after it.
     good = offline_run()

@@ -542,7 +542,8 @@ def show(
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
-    saved = store.drafts_or_fail(run_id)
+    # Text says in one line that a run is empty; --json answers with an empty list of drafts.
+    saved = store.drafts(run_id) if json_output else store.drafts_or_fail(run_id)
     names = [to] if to else sorted({r["interviewer"] for r in saved})
     rows = [store.draft(run_id, name, version) for name in names]
     drafts = _printable(output.draft_from_row(row) for row in rows)

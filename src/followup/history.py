@@ -311,9 +311,10 @@ class History:
         return name, saved, [r for r in saved if r["interviewer"].casefold() == name.casefold()]
 
     def _runs_with_drafts_of(self, name: str) -> list[str]:
-        """Runs holding a draft for ``name`` (a full name), newest first."""
+        """Up to three runs holding a draft for ``name`` (a full name), newest first."""
         rows = self._read("SELECT run_id, interviewer FROM drafts GROUP BY run_id, interviewer ORDER BY MAX(id) DESC")
-        return list(dict.fromkeys(str(r["run_id"]) for r in rows if r["interviewer"].casefold() == name.casefold()))
+        runs = dict.fromkeys(str(r["run_id"]) for r in rows if r["interviewer"].casefold() == name.casefold())
+        return list(runs)[:3]  # enough to choose from; 'followup history' lists them all
 
     def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
         """One saved draft: ``version``, or the latest, of one interviewer (matched case-insensitively)."""
