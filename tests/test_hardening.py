@@ -325,6 +325,18 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path, command: tuple[str, .
     assert_one_line(done, str(fifo), "not a regular file")
 
 
+@needs_script
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_policy_that_is_a_device_or_fifo_is_one_line(tmp_path: Path, kind: str) -> None:
+    policy = Path("/dev/zero")
+    if kind == "fifo":
+        policy = tmp_path / "policy.yaml"
+        os.mkfifo(policy)
+    done = run_script("check", "-", env={"FOLLOWUP_GUARDRAILS": str(policy)}, input=b"Dear Dana, thanks.\n",
+                      memory=1 << 30, timeout=20)
+    assert_one_line(done, str(policy), "not a regular file")
+
+
 @pytest.mark.parametrize("command", ["write", "check"])
 def test_a_directory_is_refused(tmp_path: Path, command: str) -> None:
     assert_one_line_error(invoke(command, tmp_path), str(tmp_path), "directory")
