@@ -362,7 +362,7 @@ def test_the_facts_read_is_bounded_whatever_the_size_says(tmp_path: Path) -> Non
     path = tmp_path / "facts.yaml"
     path.write_bytes(b"x" * 100)
     assert read_bounded(path, 100) == b"x" * 100
-    with pytest.raises(UnreadableFile, match="limit of 99 bytes"):
+    with pytest.raises(UnreadableFile, match="100 bytes; the limit is 99 bytes"):
         read_bounded(path, 99)
 
 

@@ -34,14 +34,15 @@ def read_bounded(source: str | Path, limit: int) -> bytes:
     if stat.S_ISDIR(kind):
         raise UnreadableFile(f"{name}: is a directory, expected a file")
     if not stat.S_ISREG(kind):
-        raise UnreadableFile(f"{name}: not a regular file (a device, pipe or socket); give a file, or - for standard input")
+        raise UnreadableFile(f"{name}: not a regular file (a device, pipe or socket)")
     try:
         # O_NONBLOCK: should the path turn into a FIFO after the check, opening it still does not hang.
         handle = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise UnreadableFile(f"{name}: cannot read ({error.strerror or error})") from None
     with open(handle, "rb", closefd=True) as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile(f"{name}: not a regular file (a device, pipe or socket)")
         data = bytearray()
         while len(data) <= limit:
@@ -49,10 +50,12 @@ def read_bounded(source: str | Path, limit: int) -> bytes:
             if not chunk:
                 break
             data += chunk
-    return _capped(bytes(data), name, limit)
+    return _capped(bytes(data), name, limit, status.st_size)
 
 
-def _capped(data: bytes, name: str, limit: int) -> bytes:
+def _capped(data: bytes, name: str, limit: int, size: int | None = None) -> bytes:
     if len(data) > limit:
-        raise UnreadableFile(f"{name}: longer than the limit of {limit:,} bytes")
+        if size and size > limit:
+            raise UnreadableFile(f"{name}: {size:,} bytes; the limit is {limit:,} bytes")
+        raise UnreadableFile(f"{name}: more than {limit:,} bytes, the limit")
     return data
