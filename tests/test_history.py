@@ -156,8 +156,8 @@ def test_persists_across_connections(tmp_path: Path) -> None:
 def test_resolve_run(store: History, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = iter(["abc12345", "abd99999", "ffff0000"])
     monkeypatch.setattr(history_module, "new_run_id", lambda: next(ids))
-    for _ in range(3):
-        store.start_run(FACTS, None, "offline")
+    for _ in range(3):  # each with a draft: a run without any is never the default (tests/test_hardening.py)
+        store.save_draft(store.start_run(FACTS, None, "offline"), _draft())
     assert store.resolve_run("abc") == "abc12345"
     assert store.resolve_run("abd99999") == "abd99999"
     assert store.resolve_run("f") == "ffff0000"

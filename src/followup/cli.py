@@ -10,7 +10,7 @@ import contextlib
 import functools
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -73,9 +73,34 @@ def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    for line in message.splitlines():
-        print(f"followup: {line}", file=sys.stderr)
+    from .textsafety import clean_text
+
+    for line in message.splitlines():  # a message may quote a model's reply or a history row
+        print(f"followup: {clean_text(line)}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _printable(drafts: Iterable[Draft]) -> list[Draft]:
+    """Copies of ``drafts`` safe for a terminal or a file: no escape sequences or control characters.
+
+    Model replies and history rows are untrusted; only newline and tab survive, and in the body only.
+    """
+    from .textsafety import clean_line, clean_text
+
+    return [draft.model_copy(update={
+        "to": clean_line(draft.to), "email": clean_line(draft.email) if draft.email else draft.email,
+        "subject": clean_line(draft.subject), "body": clean_text(draft.body), "model": clean_line(draft.model),
+        "tweaks": [clean_line(tweak) for tweak in draft.tweaks],
+        "violations": [v.model_copy(update={"message": clean_line(v.message), "excerpt": clean_line(v.excerpt)})
+                       for v in draft.violations],
+    }) for draft in drafts]
+
+
+def _printable_failures(failures: Iterable[DraftFailure]) -> list[DraftFailure]:
+    from .textsafety import clean_line
+
+    return [failure.model_copy(update={"to": clean_line(failure.to), "error": clean_line(failure.error)})
+            for failure in failures]
 
 
 def _stderr_console() -> Console:
@@ -229,13 +254,14 @@ def _live_status(interviewers: list[Interviewer]) -> Iterator[Callable[[str, str
     """A live table of each interviewer's state on stderr; yields the callback that updates it."""
     from rich.live import Live
     from rich.table import Table
+    from rich.text import Text
 
     states = {p.name: "waiting" for p in interviewers}
 
     def table() -> Table:
         grid = Table.grid(padding=(0, 2))
         for name, state in states.items():
-            grid.add_row(name, state)
+            grid.add_row(Text(name), Text(state))  # Text: a name's [brackets] are not rich markup
         return grid
 
     with Live(table(), console=_stderr_console(), transient=True, refresh_per_second=8) as screen:
@@ -272,6 +298,7 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
     """Print (and optionally write, review, copy) the drafts, then exit with the code design.md gives."""
     from . import output
 
+    drafts, failures = _printable(drafts), _printable_failures(failures)
     written = (_write_out(out, formats, facts, drafts, f"; the drafts are saved in history: followup show {run_id}")
                if out is not None and drafts else True)
     if json_output:
@@ -426,7 +453,7 @@ def regenerate(
         _fail("--tweak: say what to change, e.g. --tweak shorter")
     _check_fallback(fallback)
     store = _open_history()
-    run_id = store.resolve_run(run)
+    run_id = store.resolve_run(run, to)
     parent = store.draft(run_id, to, from_version)
     earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
     facts = store.run_facts(run_id)
@@ -450,9 +477,10 @@ def regenerate(
         store.save_new_version(run_id, draft)
     except HistoryError as error:
         print(f"followup: not saved to history: {error}", file=sys.stderr)
-        sys.stdout.write(draft.note.as_text() + "\n")  # the draft is not lost: it is shown
+        sys.stdout.write(_printable([draft])[0].note.as_text() + "\n")  # the draft is not lost: it is shown
         raise typer.Exit(EXIT_BAD_INPUT)
-    _show_new_version(run_id, facts, draft, draft_from_row(parent), json_output=json_output, diff=not no_diff,
+    shown, before = _printable([draft, draft_from_row(parent)])
+    _show_new_version(run_id, facts, shown, before, json_output=json_output, diff=not no_diff,
                       review=store if review else None)
 
 
@@ -488,7 +516,7 @@ def diff(
 
     store = _open_history()
     run_id = store.resolve_run(run)
-    first, second = (output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
+    first, second = _printable(output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
     _print_diff(first, second)
 
 
@@ -500,15 +528,17 @@ def sent(
     version: Annotated[Optional[int], typer.Option("--version", min=1, metavar="N", help="The version you sent (default: the latest).")] = None,
 ) -> None:
     """Record that you sent a note (followup never sends mail itself)."""
+    from .textsafety import clean_line
 
     store = _open_history()
     run_id = store.resolve_run(run)
     row = store.draft(run_id, to, version)
     when = store.mark_sent(run_id, row["interviewer"], row["version"])
-    print(f"marked version {row['version']} of {row['interviewer']} in run {run_id} as sent at {when}")
+    name = clean_line(row["interviewer"])
+    print(f"marked version {row['version']} of {name} in run {run_id} as sent at {when}")
     if not row["passed"]:
         print(f"followup: warning: version {row['version']} failed the guardrails "
-              f"(followup show {run_id} --to {shlex.quote(row['interviewer'])} --version {row['version']})",
+              f"(followup show {run_id} --to {shlex.quote(name)} --version {row['version']})",
               file=sys.stderr)
 
 
@@ -560,19 +590,13 @@ MAX_NOTE_BYTES = 200_000
 
 
 def _read_note(source: str) -> str:
-    if source == "-":
-        data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)
-        name = "standard input"
-    else:
-        path = Path(source)
-        if not path.is_file():
-            _fail(f"{source}: {'is a directory' if path.is_dir() else 'no such file'}")
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            _fail(f"{source}: {path.stat().st_size:,} bytes is too long for a note (limit {MAX_NOTE_BYTES:,})")
-        data = path.read_bytes()
-        name = source
-    if len(data) > MAX_NOTE_BYTES:
-        _fail(f"{name}: too long for a note (limit {MAX_NOTE_BYTES:,} bytes)")
+    from .files import UnreadableFile, read_bounded
+
+    name = "standard input" if source == "-" else source
+    try:
+        data = read_bounded(source, MAX_NOTE_BYTES)
+    except UnreadableFile as error:
+        _fail(str(error))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -590,16 +614,17 @@ def _read_note(source: str) -> str:
 def history_command(json_output: JsonOption = False) -> None:
     """List past runs, newest first, with their drafts."""
     from . import output
+    from .textsafety import clean_text
 
     store = _open_history()
     runs = store.runs()
     listing = [(run, store.drafts(run.id)) for run in runs]
     if json_output:
-        print(output.to_json([output.run_payload(run, drafts) for run, drafts in listing]))
+        print(clean_text(output.to_json([output.run_payload(run, drafts) for run, drafts in listing])))
     elif not runs:
         print("no runs yet: run 'followup write FACTS' first")
     else:
-        sys.stdout.write(output.history_text(listing))
+        sys.stdout.write(clean_text(output.history_text(listing)))  # names and companies come from history rows
 
 
 @app.command()
@@ -615,15 +640,17 @@ def show(
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
+    from .textsafety import clean_line
 
     formats = _out_formats(out, format_list)
     store = _open_history()
     run_id = store.resolve_run(run)
     facts = store.run_facts(run_id)
-    saved = store.drafts(run_id)
+    # Text says in one line that a run is empty; --json answers with an empty list of drafts.
+    saved = store.drafts(run_id) if json_output else store.drafts_or_fail(run_id)
     names = [to] if to else sorted({r["interviewer"] for r in saved})
     rows = [store.draft(run_id, name, version) for name in names]
-    drafts = [output.draft_from_row(row) for row in rows]
+    drafts = _printable(output.draft_from_row(row) for row in rows)
     if copy and len(drafts) != 1:
         _fail("--copy: choose the one note to copy with --to NAME")
     written = _write_out(out, formats, facts, drafts) if out is not None else True
@@ -646,7 +673,7 @@ def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows
     for draft, row in zip(drafts, rows):
         chain = store.tweak_chain(run_id, draft.to, draft.version)
         if chain:
-            print(f"{draft.to} v{draft.version} tweaks: " + " -> ".join(chain))
+            print(f"{draft.to} v{draft.version} tweaks: " + " -> ".join(clean_line(tweak) for tweak in chain))
         if row["sent_at"]:
             print(f"{draft.to} v{draft.version} sent at {row['sent_at']}")
 
@@ -749,8 +776,28 @@ def schema() -> None:
     print(json.dumps(facts_json_schema(), indent=2))
 
 
+_ESCAPE_UNENCODABLE = "followup-escape"
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """``\\u00e0`` for a character the output encoding lacks: readable in text, and --json stays valid JSON."""
+    assert isinstance(error, UnicodeEncodeError)
+    units = error.object[error.start:error.end].encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
 def main() -> None:
     """Console-script entry point."""
+    import codecs
+
+    # An output encoding that cannot spell a name (PYTHONIOENCODING=ascii, a C locale) escapes
+    # the character instead of ending in a UnicodeEncodeError.
+    codecs.register_error(_ESCAPE_UNENCODABLE, _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=_ESCAPE_UNENCODABLE)
     try:
         app(prog_name="followup")
     finally:

@@ -10,11 +10,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
+import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from .files import STDIN, UnreadableFile, read_bounded
+from .textsafety import clean_text
 
 MAX_FACTS_BYTES = 1_000_000
 SEND_WITHIN = timedelta(hours=24)
@@ -23,11 +28,17 @@ Tone = Literal["warm", "formal", "concise"]
 HONORIFICS = {"dr", "mr", "ms", "mrs", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
 
 
+# Every kind of line break, Unicode's own separators and vertical tab included.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
 def _one_line(value: str) -> str:
     # Names, titles, the company and the role are quoted in the prompt's own sentences: one line,
     # no angle brackets, so that no fact can pose as part of the instructions.
-    if "\n" in value or "\r" in value:
+    if _LINE_BREAK.search(value):
         raise ValueError("must be a single line")
+    if clean_text(value) != unicodedata.normalize("NFC", value):
+        raise ValueError("must not contain control characters or escape sequences")
     if "<" in value or ">" in value:
         raise ValueError("must not contain < or >")
     if len(value) > 200:
@@ -35,7 +46,46 @@ def _one_line(value: str) -> str:
     return value
 
 
+# RFC 5322 dot-atom before the @; a quoted local part ("a b"@x) is refused, no mail tool needs it.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_EXAMPLE_ADDRESS = "such as dana@northwind.example"
+
+
+def _email_address(value: str) -> str:
+    """One address, as it can go into a To: or From: header: the domain IDNA-encoded.
+
+    A non-ASCII local part would need SMTPUTF8 end to end, which the .eml file cannot promise;
+    it is refused with a line that says so.
+    """
+    if "," in value or ";" in value or value.count("@") > 1:
+        raise ValueError(f"must be one address, not a list (got {value!r})")
+    if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):
+        raise ValueError(f"must not contain spaces or control characters (got {value!r})")
+    local, at, domain = value.rpartition("@")
+    if not (at and local and domain):
+        raise ValueError(f"expected an email address {_EXAMPLE_ADDRESS} (got {value!r})")
+    if not local.isascii():
+        raise ValueError(f"non-ASCII characters before the @ are not supported (got {value!r}); use an ASCII address")
+    if not _LOCAL_PART.fullmatch(local):
+        raise ValueError(f"the part before the @ has characters an address cannot have (got {value!r})")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{domain!r} is not a valid domain name") from None
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
+        raise ValueError(f"expected an email address {_EXAMPLE_ADDRESS} (got {value!r})")
+    address = f"{local}@{ascii_domain}"
+    if len(address) > 254:
+        raise ValueError("is longer than an email address can be (254 characters)")
+    return address
+
+
 Line = Annotated[str, AfterValidator(_one_line)]
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+# Free text (topics, strengths, ...): control characters and escape sequences are removed.
+FreeText = Annotated[str, AfterValidator(clean_text)]
 
 
 class DuplicateInterviewer(ValueError):
@@ -52,9 +102,9 @@ class _Strict(BaseModel):
 
 class Candidate(_Strict):
     name: Line = Field(min_length=1, description="Your full name, used in the sign-off.")
-    email: Line | None = Field(None, description="Your email: signature and the .eml From header.")
+    email: EmailAddress | None = Field(None, description="Your email: signature and the .eml From header.")
     phone: Line | None = Field(None, description="Your phone number, for the signature.")
-    strengths: list[str] = Field(default_factory=list, description="What to reiterate about yourself.")
+    strengths: list[FreeText] = Field(default_factory=list, description="What to reiterate about yourself.")
 
 
 class Interview(_Strict):
@@ -62,7 +112,7 @@ class Interview(_Strict):
         None, description="When the interview ended (ISO 8601 with a time zone); drives the send-by deadline."
     )
     format: Literal["onsite", "video", "phone"] | None = None
-    highlights: list[str] = Field(default_factory=list, description="Things true of the whole interview day.")
+    highlights: list[FreeText] = Field(default_factory=list, description="Things true of the whole interview day.")
 
     _assumed_local_time: bool = PrivateAttr(default=False)
 
@@ -81,10 +131,10 @@ class Interview(_Strict):
 class Interviewer(_Strict):
     name: Line = Field(min_length=1, description="Unique within the file.")
     title: Line | None = None
-    email: Line | None = Field(None, description="Used as the .eml To header.")
-    topics: list[str] = Field(default_factory=list, description="What you discussed with this person.")
-    shared_interests: list[str] = Field(default_factory=list, description="Professional common ground.")
-    clarify: list[str] = Field(default_factory=list, description="What you want to add or elaborate on.")
+    email: EmailAddress | None = Field(None, description="Used as the .eml To header.")
+    topics: list[FreeText] = Field(default_factory=list, description="What you discussed with this person.")
+    shared_interests: list[FreeText] = Field(default_factory=list, description="Professional common ground.")
+    clarify: list[FreeText] = Field(default_factory=list, description="What you want to add or elaborate on.")
 
     @property
     def honorific(self) -> str | None:
@@ -157,19 +207,19 @@ class FactsError(Exception):
 
 
 def load_facts(path: str | Path) -> Facts:
-    """Read and validate a facts file (YAML, or JSON by its .json suffix)."""
-    path = Path(path)
-    text = _read_text(path)
-    if path.suffix.lower() == ".json":
-        data, lines = _parse_json(text, path), None
+    """Read and validate a facts file (YAML, or JSON by its .json suffix); ``-`` reads standard input."""
+    name = "standard input" if str(path) == STDIN else str(path)
+    text = _read_text(path, name)
+    if Path(path).suffix.lower() == ".json":
+        data, lines = _parse_json(text, name), None
     else:
-        data, lines = _parse_yaml(text, path)
+        data, lines = _parse_yaml(text, name)
     if not isinstance(data, dict):
-        raise FactsError([f"{path}: expected a mapping of fields (candidate, company, role, interviewers), got {_kind(data)}"])
+        raise FactsError([f"{name}: expected a mapping of fields (candidate, company, role, interviewers), got {_kind(data)}"])
     try:
         return Facts.model_validate(data)
     except ValidationError as error:
-        raise FactsError([_describe(path, e, lines) for e in error.errors()]) from None
+        raise FactsError([_describe(name, e, lines) for e in error.errors()]) from None
 
 
 def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interviewer]:
@@ -203,26 +253,22 @@ def find_interviewer(facts: Facts, name: str) -> Interviewer:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
-    if not path.exists():
-        raise FactsError([f"{path}: no such file"])
-    if path.is_dir():
-        raise FactsError([f"{path}: is a directory, expected a facts file (YAML or JSON)"])
-    size = path.stat().st_size
-    if size > MAX_FACTS_BYTES:
-        raise FactsError([f"{path}: file is {size:,} bytes; the limit for a facts file is {MAX_FACTS_BYTES:,} bytes"])
-    raw = path.read_bytes()
+def _read_text(path: str | Path, name: str) -> str:
+    try:
+        raw = read_bounded(path, MAX_FACTS_BYTES)
+    except UnreadableFile as error:
+        raise FactsError([str(error)]) from None
     if not raw.strip():
-        raise FactsError([f"{path}: file is empty; run 'followup init' for an example"])
+        raise FactsError([f"{name}: file is empty; run 'followup init' for an example"])
     if b"\x00" in raw:
-        raise FactsError([f"{path}: binary file, expected YAML or JSON text"])
+        raise FactsError([f"{name}: binary file, expected YAML or JSON text"])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FactsError([f"{path}: not UTF-8 text (bad byte at offset {error.start})"]) from None
+        raise FactsError([f"{name}: not UTF-8 text (bad byte at offset {error.start})"]) from None
 
 
-def _parse_json(text: str, path: Path) -> Any:
+def _parse_json(text: str, path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -233,7 +279,7 @@ def _parse_json(text: str, path: Path) -> Any:
         raise FactsError([f"{path}: invalid JSON: {error}"]) from None
 
 
-def _parse_yaml(text: str, path: Path) -> tuple[Any, _LineIndex]:
+def _parse_yaml(text: str, path: str) -> tuple[Any, _LineIndex]:
     import yaml
 
     from .yamlfile import compose_and_load
@@ -318,7 +364,7 @@ class _LineIndex:
         return line
 
 
-def _describe(path: Path, error: dict[str, Any], lines: _LineIndex | None) -> str:
+def _describe(path: str, error: dict[str, Any], lines: _LineIndex | None) -> str:
     loc = tuple(error["loc"])
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, DuplicateInterviewer):

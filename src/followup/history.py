@@ -8,6 +8,7 @@ and migrated forward on open; a database that cannot be read is reported, never 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import secrets
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .drafting import Draft
@@ -112,18 +113,31 @@ class RunSummary(BaseModel):
 def home_dir() -> Path:
     configured = os.environ.get(HOME_ENV)
     if configured:
-        return Path(configured).expanduser()
+        home = Path(configured).expanduser()
+        if home.exists() and not home.is_dir():
+            raise HistoryError(f"{HOME_ENV}: {configured} is not a folder; point it at a folder for the history")
+        return home
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("followup", appauthor=False))
 
 
+MAX_LOCK_TIMEOUT = 3600.0
+
+
 def lock_timeout() -> float:
     """Seconds to wait for another followup to finish writing: FOLLOWUP_LOCK_TIMEOUT, default 5."""
-    try:
-        return max(0.0, float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT)))
-    except ValueError:
+    configured = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not configured:
         return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(configured)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_LOCK_TIMEOUT:  # also refuses nan and inf
+        raise HistoryError(f"{LOCK_TIMEOUT_ENV}: {configured!r} is not a number of seconds from 0 to "
+                           f"{MAX_LOCK_TIMEOUT:.0f}")
+    return seconds
 
 
 def new_run_id() -> str:
@@ -248,13 +262,10 @@ class History:
         )
         return [RunSummary(**dict(row)) for row in rows]
 
-    def resolve_run(self, prefix: str | None) -> str:
-        """The run id that ``prefix`` abbreviates (the latest run when None)."""
+    def resolve_run(self, prefix: str | None, interviewer: str | None = None) -> str:
+        """The run id that ``prefix`` abbreviates; when None, the latest run with drafts (of ``interviewer``, if given)."""
         if prefix is None:
-            rows = self._read("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
-            if not rows:
-                raise HistoryError("no runs yet: run 'followup write FACTS' first")
-            return str(rows[0]["id"])
+            return self._latest_run(interviewer)
         rows = self._read("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ?", (prefix, prefix))
         if not rows:
             raise HistoryError(f"no run {prefix!r}; 'followup history' lists them")
@@ -262,35 +273,82 @@ class History:
             raise HistoryError(f"run id {prefix!r} is ambiguous: {', '.join(r['id'] for r in rows)}")
         return str(rows[0]["id"])
 
+    def _latest_run(self, interviewer: str | None) -> str:
+        # A write that failed before its first draft leaves a run with nothing in it: never the default.
+        rows = self._read("SELECT id FROM runs WHERE id IN (SELECT run_id FROM drafts)"
+                          " ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        if not rows:
+            if self._read("SELECT id FROM runs LIMIT 1"):
+                raise HistoryError("no run has a draft yet (every write so far stopped before its first draft): "
+                                   "run 'followup write FACTS'")
+            raise HistoryError("no runs yet: run 'followup write FACTS' first")
+        latest = str(rows[0]["id"])
+        if interviewer is None:
+            return latest
+        name, saved, matching = self._drafts_of(latest, interviewer)
+        if not matching:
+            others = self._runs_with_drafts_of(name)
+            where = (f"{name} has drafts in run {', '.join(others)}: pass --run {others[0]}" if others
+                     else f"no run has a draft for {interviewer!r}")
+            raise HistoryError(f"the latest run, {latest}, has no draft for {interviewer!r} "
+                               f"(it has: {_names(saved)}); {where}")
+        return latest
+
     def run_model(self, run_id: str) -> str:
         return str(self._read("SELECT model FROM runs WHERE id = ?", (run_id,))[0]["model"])
 
     def run_facts(self, run_id: str) -> Facts:
         row = self._read("SELECT facts_json FROM runs WHERE id = ?", (run_id,))[0]
-        return Facts.model_validate_json(row["facts_json"])
+        try:
+            return Facts.model_validate_json(row["facts_json"])
+        except ValidationError as error:  # a row damaged by hand, or facts that no longer validate
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise HistoryError(f"run {run_id}: its saved facts cannot be read ({where + ': ' if where else ''}"
+                               f"{problem['msg']}); was {self.path} changed outside followup?") from None
 
     def drafts(self, run_id: str) -> list[dict[str, Any]]:
         rows = self._read("SELECT * FROM drafts WHERE run_id = ? ORDER BY interviewer, version", (run_id,))
         return [dict(row) for row in rows]
 
-    def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
-        """One saved draft: ``version``, or the latest, of one interviewer (matched case-insensitively)."""
+    def drafts_or_fail(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's drafts; a run without any is an error that says why it is empty."""
+        saved = self.drafts(run_id)
+        if not saved:
+            raise _no_drafts(run_id)
+        return saved
+
+    def _drafts_of(self, run_id: str, interviewer: str) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        """The interviewer's full name, every draft of the run, and the drafts of that interviewer."""
         saved = self.drafts(run_id)
         try:  # the run's facts know full names, unique first names and titles ("Mei" for "Dr. Mei Lin")
             name = find_interviewer(self.run_facts(run_id), interviewer).name
         except FactsError:
             name = interviewer.strip()
-        rows = [r for r in saved if r["interviewer"].casefold() == name.casefold()]
+        return name, saved, [r for r in saved if r["interviewer"].casefold() == name.casefold()]
+
+    def _runs_with_drafts_of(self, name: str) -> list[str]:
+        """Up to three runs holding a draft for ``name`` (a full name), newest first."""
+        rows = self._read("SELECT run_id, interviewer FROM drafts GROUP BY run_id, interviewer ORDER BY MAX(id) DESC")
+        runs = dict.fromkeys(str(r["run_id"]) for r in rows if r["interviewer"].casefold() == name.casefold())
+        return list(runs)[:3]  # enough to choose from; 'followup history' lists them all
+
+    def draft(self, run_id: str, interviewer: str, version: int | None = None) -> dict[str, Any]:
+        """One saved draft: ``version``, or the latest, of one interviewer (matched case-insensitively)."""
+        name, saved, rows = self._drafts_of(run_id, interviewer)
+        if not saved:
+            raise _no_drafts(run_id)
         if not rows:
-            names = ", ".join(sorted({r["interviewer"] for r in saved}))
-            raise HistoryError(f"run {run_id} has no draft for {interviewer!r}; it has: {names}")
+            others = [other for other in self._runs_with_drafts_of(name) if other != run_id]
+            elsewhere = f"; {name} has drafts in run {', '.join(others)}" if others else ""
+            raise HistoryError(f"run {run_id} has no draft for {interviewer!r}; it has: {_names(saved)}{elsewhere}")
         if version is None:
-            return max(rows, key=lambda r: r["version"])
+            return _readable(run_id, max(rows, key=lambda r: r["version"]))
         chosen = [r for r in rows if r["version"] == version]
         if not chosen:
             versions = ", ".join(str(r["version"]) for r in rows)
             raise HistoryError(f"{rows[0]['interviewer']} has no version {version} in run {run_id}; versions: {versions}")
-        return chosen[0]
+        return _readable(run_id, chosen[0])
 
     def tweak_chain(self, run_id: str, interviewer: str, version: int) -> list[str]:
         """Every tweak from version 1 to ``version``, following the parents."""
@@ -298,8 +356,10 @@ class History:
         assert row is not None
         versions = {r["version"]: r for r in self.drafts(run_id) if r["interviewer"] == row["interviewer"]}
         chain: list[str] = []
-        while row is not None:
-            chain = json.loads(row["tweaks_json"]) + chain
+        seen: set[int] = set()
+        while row is not None and row["version"] not in seen:  # a hand-edited parent could loop
+            seen.add(row["version"])
+            chain = _as_draft(run_id, row).tweaks + chain
             row = versions.get(row["parent_version"])
         return chain
 
@@ -343,6 +403,33 @@ def _locate(violation: Violation, subject: str, body: str) -> None:
         if found:
             violation.field, violation.start, violation.end = field, found.start(), found.end()  # type: ignore[assignment]
             return
+
+
+def _no_drafts(run_id: str) -> HistoryError:
+    return HistoryError(f"run {run_id} has no drafts: its write stopped before the first draft was saved; "
+                        "'followup history' lists the runs")
+
+
+def _names(rows: list[dict[str, Any]]) -> str:
+    return ", ".join(sorted({r["interviewer"] for r in rows}))
+
+
+def _as_draft(run_id: str, row: dict[str, Any]) -> Draft:
+    """A saved row as a Draft; a row damaged by hand is one line naming the run, not a traceback."""
+    from .output import draft_from_row
+
+    try:
+        return draft_from_row(row)
+    except (ValueError, TypeError, KeyError) as error:  # bad JSON, or JSON of the wrong shape
+        problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise HistoryError(f"run {run_id}: {row['interviewer']} version {row['version']} cannot be read from the "
+                           f"history database ({problem}); was it changed outside followup?") from None
+
+
+def _readable(run_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row``, once it is known to read as a Draft."""
+    _as_draft(run_id, row)
+    return row
 
 
 class _Transaction:

@@ -146,10 +146,14 @@ def load_policy(path: str | Path | None = None) -> Policy:
     return _load(str(chosen))
 
 
+MAX_POLICY_BYTES = 1_000_000
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> Policy:
     import yaml
 
+    from ..files import UnreadableFile, read_bounded
     from ..yamlfile import load_yaml
     from .engine import PANEL_REGISTRY, REGISTRY
     from . import rules  # noqa: F401  (registers the checks the policy names)
@@ -158,9 +162,9 @@ def _load(path: str) -> Policy:
     if file.is_dir():
         file = file / "policy.yaml"
     try:
-        data = load_yaml(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(f"{file}: guardrail policy not found") from None
+        data = load_yaml(read_bounded(file, MAX_POLICY_BYTES).decode("utf-8"))
+    except UnreadableFile as error:  # missing, a device or FIFO (FOLLOWUP_GUARDRAILS=/dev/zero), too long
+        raise PolicyError(f"guardrail policy: {error}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PolicyError(f"{file}: cannot read the guardrail policy: {str(error).splitlines()[0]}") from None
     try:
