@@ -181,7 +181,8 @@ def test_show_out_with_a_crlf_subject_from_history_writes_a_one_line_subject(hom
     out = home / "out"
     result = invoke("show", run_id, "--out", out, "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["drafts"][0]["subject"] == "Thank you\r\nBcc: evil@x.example"
+    # A subject is one line wherever it goes: --json output too (issue 10).
+    assert json.loads(result.stdout)["drafts"][0]["subject"] == "Thank you Bcc: evil@x.example"
     message = parsed((out / "dana-whitfield.eml").read_bytes())
     assert message["Subject"] == "Thank you Bcc: evil@x.example" and message["Bcc"] is None
     assert (out / "dana-whitfield.md").read_text().splitlines()[1] == "**Subject:** Thank you Bcc: evil@x.example"

@@ -12,9 +12,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -196,6 +197,51 @@ class Facts(_Strict):
         """A stable hash of the facts, stored with each run."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FactText:
+    """One piece of text in the facts, with where it sits in the file."""
+
+    path: str  # the field path, as errors name it: "interviewers[1].topics[0]", "company"
+    field: str  # the field's own name: "topics", "company", "name"
+    text: str
+    interviewer: int | None = None  # the index of the interviewer it belongs to; None for the whole interview
+
+
+def fact_texts(facts: BaseModel, interviewer: int | None = None) -> list[FactText]:
+    """Every text of the facts with its field path, in file order: the one view that the
+    grounding vocabulary, the rules, tweaks, the composer and the prompts read.
+
+    It walks the model, so a field added to it is seen by all of them at once. Settings that
+    are a choice of words (tone, format) and dates are not texts of the interview.
+    """
+    found: list[FactText] = []
+    _walk(facts, "", interviewer, found)
+    return found
+
+
+def _walk(model: BaseModel, prefix: str, interviewer: int | None, found: list[FactText]) -> None:
+    for name, info in type(model).model_fields.items():
+        if _is_choice(info.annotation):
+            continue
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = path if index is None else f"{path}[{index}]"
+            owner = index if name == "interviewers" else interviewer
+            if isinstance(item, BaseModel):
+                _walk(item, f"{where}.", owner, found)
+            elif isinstance(item, str) and item:
+                found.append(FactText(where, name, item, owner))
+
+
+def _is_choice(annotation: Any) -> bool:
+    """A Literal (or an optional one): a setting such as tone, not text the candidate wrote."""
+    if get_origin(annotation) is Literal:
+        return True
+    return any(get_origin(arg) is Literal for arg in get_args(annotation))
 
 
 class FactsError(Exception):
