@@ -640,7 +640,6 @@ def show(
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
-    from .textsafety import clean_line
 
     formats = _out_formats(out, format_list)
     store = _open_history()
@@ -666,6 +665,7 @@ def show(
 
 def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows: list[dict], facts: Facts) -> None:  # type: ignore[no-untyped-def, type-arg]
     from . import output
+    from .textsafety import clean_line
 
     sent_to = {row["interviewer"] for row in saved if row["sent_at"]}
     unsent = any(row["interviewer"] not in sent_to for row in saved)
