@@ -15,12 +15,12 @@ from datetime import datetime, timezone
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
 from .policy import Limits, PhraseMatcher, RulePolicy
-from .text import STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
+from .text import CASELESS_ADDRESS, STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
 _EMOJI = re.compile(
     "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
-    r"|(?<![\w:/])(?:[:;=8][\-o*']?[)\](\[dDpP/\\|@3*]|<3+|\^_*\^|[xX]D)(?![\w/])"
+    r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
 )
 _GENERIC_ADDRESS = {
     "dear", "hi", "hello", "hey", "greetings", "good", "morning", "afternoon", "evening", "day", "to", "whom", "it",
@@ -32,13 +32,13 @@ _COMPANY_FILLER = {"inc", "llc", "ltd", "corp", "corporation", "company", "co", 
 
 
 def _violation(context: CheckContext, policy: RulePolicy, start: int = 0, end: int = 0,
-               field: str = "body", **details: object) -> Violation:
+               field: str = "body", severity: str | None = None, **details: object) -> Violation:
     source = context.note.subject if field == "subject" else context.note.body
     excerpt = " ".join(source[start:end].split())
     if len(excerpt) > 100:
         excerpt = excerpt[:97] + "..."
     return Violation(
-        rule=policy.id, category=policy.category, severity=policy.severity,  # type: ignore[arg-type]
+        rule=policy.id, category=policy.category, severity=severity or policy.severity,  # type: ignore[arg-type]
         message=_fill(policy.message, details), excerpt=excerpt, field=field, start=start, end=end,  # type: ignore[arg-type]
     )
 
@@ -61,30 +61,61 @@ def _matches(context: CheckContext, pattern: re.Pattern[str] | PhraseMatcher | N
 
 @rule("phrases")
 def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use.
+    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use
+    (or, with ``in_facts_severity``, those at that severity instead).
+
+    ``together`` names phrase lists joined by "+" ("asks + deadlines"): one sentence holding a
+    phrase of each is a violation, unless it also holds one of the ``unless`` list. This is how a
+    rule catches an intent (a request for an answer tied to a deadline) in words nobody listed.
 
     A rule may also list ``counted`` words, each harmless alone: more than ``max_counted``
     of them in one note is a violation too (three superlatives are gushing; two apologies grovel).
     """
     facts_text = context.facts_text if policy.unless_in_facts else ""
+    in_facts_severity = policy.option("in_facts_severity", None)
     found = False
     for field, match in _matches(context, policy.pattern()):
+        severity = None
         if facts_text and match.group().lower().strip() in facts_text:
-            continue
-        found = True
-        yield _violation(context, policy, match.start(), match.end(), field)
+            if in_facts_severity is None:
+                continue
+            severity = in_facts_severity
+        found = found or severity is None
+        yield _violation(context, policy, match.start(), match.end(), field, severity)
+    for combination in policy.option("together", []):
+        for field, start, end in _together(context, policy, [key.strip() for key in combination.split("+")]):
+            found = True
+            yield _violation(context, policy, start, end, field)
     counted = list(_matches(context, policy.pattern("counted")))
     if policy.option("count_sentences", False):  # count sentences that hold any of them, not the words
-        sentences = {(field, _sentence_at(getattr(context.note, field), m.start())) for field, m in counted}
+        sentences = {(field, context.sentence_start(field, m.start())) for field, m in counted}
         counted = counted if len(sentences) > int(policy.option("max_counted", 0)) else []
     if not found and len(counted) > int(policy.option("max_counted", 0)):
         field, last = counted[-1]
         yield _violation(context, policy, last.start(), last.end(), field)
 
 
-def _sentence_at(text: str, offset: int) -> int:
-    """The start of the sentence around ``offset``."""
-    return max(text.rfind(mark, 0, offset) for mark in ".!?\n") + 1
+def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Iterator[tuple[str, int, int]]:
+    """(field, start, end) of each sentence that holds a phrase of every list in ``keys`` and none of ``unless``.
+
+    Each list is matched once over the whole text and its hits are filed by sentence, so the
+    cost stays linear in the note's length however many sentences it has.
+    """
+    def by_sentence(key: str) -> dict[tuple[str, int], tuple[int, int]]:
+        spans: dict[tuple[str, int], tuple[int, int]] = {}
+        for field, match in _matches(context, policy.pattern(key)):
+            spans.setdefault((field, context.sentence_start(field, match.start())), match.span())
+        return spans
+
+    found = [by_sentence(key) for key in keys]
+    shared = set(found[0]).intersection(*found[1:])
+    if not shared:
+        return
+    if policy.option("unless", None):
+        shared -= set(by_sentence("unless"))
+    for field, sentence in sorted(shared):
+        spans = [spans_of[(field, sentence)] for spans_of in found]
+        yield field, min(s for s, _ in spans), max(e for _, e in spans)
 
 
 @rule("phrases_required")
@@ -113,8 +144,7 @@ def exclamation(context: CheckContext, policy: RulePolicy) -> Iterator[Violation
         for match in re.finditer(r"!+", text):
             seen += 1
             if len(match.group()) > 1 or seen > allowed:
-                sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-                yield _violation(context, policy, sentence_start, match.end(), field)
+                yield _violation(context, policy, context.sentence_start(field, match.start()), match.end(), field)
 
 
 @rule("shouting")
@@ -134,17 +164,6 @@ def shouting(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
                 yield _violation(context, policy, token.start, token.end, field)
 
 
-@rule("employer_criticism")
-def employer_criticism(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    employer, negative = policy.pattern("employer"), policy.pattern("negative")
-    if employer is None or negative is None:
-        return
-    for sentence in _SENTENCE.finditer(context.note.body):
-        text = sentence.group()
-        if employer.search(text) and negative.search(text):
-            yield _violation(context, policy, sentence.start(), sentence.end())
-
-
 # --- positivity --------------------------------------------------------------------------
 
 
@@ -152,22 +171,33 @@ def employer_criticism(context: CheckContext, policy: RulePolicy) -> Iterator[Vi
 
 
 def _greeting_names(context: CheckContext) -> list[tuple[str, int, int]]:
-    """Capitalised words in the greeting that may be a name: (word, start, end)."""
+    """Words in the greeting that may be a name: (word, start, end). In Latin, Greek or Cyrillic
+    a name is capitalised; in scripts without capitals (Chinese, Arabic, Devanagari) it is
+    what is left of a word once the words of address ("尊敬的", "عزيزي", "प्रिय") are taken out."""
     greeting = context.greeting
     if greeting is None:
         return []
     found = []
     for token in tokens(greeting.text):
         word = token.text.strip(".,:;!'’").removesuffix("'s")
-        if word[:1].isupper() and word.lower() not in _GENERIC_ADDRESS:
+        if _caseless(word):
+            word = CASELESS_ADDRESS.sub("", word)
+        elif not word[:1].isupper() or word.lower() in _GENERIC_ADDRESS:
+            continue
+        if word:
             found.append((word, greeting.start + token.start, greeting.start + token.end))
     return found
+
+
+def _caseless(word: str) -> bool:
+    return word[:1].isalpha() and not word[:1].isupper() and not word[:1].islower()
 
 
 def _names_this_interviewer(context: CheckContext) -> bool:
     assert context.interviewer is not None and context.greeting is not None
     own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
-    return any(word.lower() in own for word, _, _ in _greeting_names(context))
+    return any(word.lower() in own or (_caseless(word) and any(word in part or part in word for part in own))
+               for word, _, _ in _greeting_names(context))
 
 
 @rule("greeting_name", needs_facts=True)
@@ -319,13 +349,19 @@ def _clock_time(body: str, start: int, end: int) -> bool:
 
 
 _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Mx|Dr|Prof|St|Sr|Jr)\.$")
+_LOOK_BACK = 40  # characters: enough to see the end of the sentence before, and linear in the note's length
 
 
 def _sentence_initial(body: str, start: int) -> bool:
-    before = body[:start].rstrip(" \t\"'“‘(")
+    end = start
+    while True:
+        before = body[max(0, end - _LOOK_BACK):end].rstrip(" \t\"'“‘(")
+        if before or end <= _LOOK_BACK:
+            break
+        end -= _LOOK_BACK  # a long run of spaces: look further back
     if _HONORIFIC.search(before):
         return False  # "Mr. Jenkins": the full stop ends a title, not a sentence
-    return not before or before[-1] in ".!?:\n;"
+    return not before or before[-1] in ".!?:\n;。！？।؟"
 
 
 def _date_numbers(context: CheckContext) -> set[str]:
@@ -378,8 +414,11 @@ def length_range(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
 
 @rule("subject")
 def subject(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """No subject: an error in a draft, but only ``pasted_severity`` in a note pasted into ``check``,
+    which is often the body of an email alone."""
     if not context.note.subject.strip():
-        yield _violation(context, policy, field="subject")
+        severity = policy.option("pasted_severity", None) if context.pasted else None
+        yield _violation(context, policy, field="subject", severity=severity)
 
 
 @rule("subject_length")

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..facts import Facts
+from ..notes import MARKS
 
-# A word in any script (Tomás, Zoë), with inner apostrophes and hyphens, or a number with its %.
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?%?")
+# A word in any script (Tomás, Zoë, प्रिया), with inner apostrophes and hyphens, or a number with its %.
+_TOKEN = re.compile(rf"[^\W_][{MARKS}]*(?:[\w{MARKS}'’\-]*[^\W_][{MARKS}]*)?%?")
+# Sentences end at . ! ? and a line break, and at the full stops of Chinese, Japanese, Hindi and Arabic.
+SENTENCE_END = re.compile(r"[.!?\n。！？।؟]+")
 _GREETING_START = re.compile(
-    r"^(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof)\b",
+    r"^(?:(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof"
+    r"|عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री)\b"
+    r"|亲爱的|尊敬的|您好|你好|敬爱的|拝啓|안녕하세요)",
     re.I,
+)
+# Words of address around a name in scripts without capitals ("尊敬的王伟：", "عزيزي محمد،"): not names.
+CASELESS_ADDRESS = re.compile(
+    r"亲爱的|尊敬的|敬爱的|您好|你好|老师|先生|女士|小姐|经理|博士|教授|总监|主任|様|さん|님|"
+    r"\b(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|عليكم|"
+    r"प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री|जी|महोदय|महोदया)\b"
 )
 _SIGNOFF = re.compile(
     r"^(best|best regards|kind regards|warm regards|warmest regards|warmly|regards|sincerely|yours|respectfully|"
@@ -75,8 +87,8 @@ def find_greeting(lines: list[Line]) -> Line | None:
     words = first.text.split()
     if _GREETING_START.match(first.text):
         return first
-    # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too.
-    if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!")):
+    # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too (also with a Chinese or Arabic comma).
+    if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!", "，", "：", "،", "、")):
         return first
     return None
 
@@ -153,7 +165,7 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
     hits = [(i, s) for i, t in enumerate(note_tokens) for s in word_stems(t.text) if s in wanted]
     for first, (i, s) in enumerate(hits):
         seen = {s}
-        for j, other in hits[first + 1:]:
+        for j, other in itertools.islice(hits, first + 1, None):
             if j - i >= window:
                 break
             seen.add(other)
@@ -198,14 +210,23 @@ class Vocabulary:
         for piece in texts:
             for token in tokens(piece):
                 words.add(token.lower)
+                words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
         return cls(words, numbers, names)
 
     def knows(self, word: str) -> bool:
+        """A word of the facts, also inflected ("SLOs"), possessive, or hyphenated onto lower-case
+        words ("SARIMA-based"); a hyphenated word is known when each capitalised part is."""
         lower = word.lower().strip("'’")
         if lower.endswith(("'s", "’s")):
             lower = lower[:-2]
-        return lower in self.words or stem(lower) in self.stems
+        if lower in self.words or stem(lower) in self.stems or lower.removesuffix("s") in self.words:
+            return True
+        parts = [part for part in word.strip("'’").split("-") if part]
+        if len(parts) < 2:
+            return False
+        capitalised = [part for part in parts if part[:1].isupper()]
+        return bool(capitalised) and all(self.knows(part) for part in capitalised)
 
 
 _VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
