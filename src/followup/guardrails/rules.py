@@ -8,6 +8,7 @@ policy file; the code here only knows how to look.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -219,12 +220,17 @@ def _context_stems(context: CheckContext) -> frozenset[str]:
 
 @rule("no_reference", needs_facts=True)
 def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """Nothing of this interviewer's own conversation is cited. Words their topics share with
+    another panel member's topics are left out of the matching: they cannot tell whose
+    conversation the note is about, so citing only a colleague's topic does not count."""
     person = context.interviewer
-    assert person is not None
+    assert person is not None and context.facts is not None
     facts = person.topics + person.shared_interests
     if not facts:
         return
-    ignore = _context_stems(context)
+    others = {s for other in context.facts.interviewers if other.name != person.name
+              for fact in other.topics + other.shared_interests for s in content_stems(fact)}
+    ignore = _context_stems(context) | others
     if any(find_citation(fact, context.message_tokens, ignore) for fact in facts):
         return
     examples = "; ".join(f'"{fact}"' for fact in facts[:2])
@@ -341,6 +347,34 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
             if name and not vocabulary.knows(name):
                 start = match.start() + match.group().find(name)
                 yield from report(name, start, start + len(name))
+
+
+@rule("title_as_role", needs_facts=True)
+def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """An interviewer's own title named as the job applied for ("the Engineering Manager position")."""
+    facts = context.facts
+    assert facts is not None
+    role = " ".join(facts.role.lower().split())
+    titles = tuple(sorted({title for person in facts.interviewers if person.title
+                           for title in [person.title.split(",")[0].strip()] if title and title.lower() not in role}))
+    if not titles:
+        return
+    pattern = _title_pattern(titles, tuple(policy.option("job_words", [])), tuple(policy.option("applied_for", [])))
+    for field, match in _matches(context, pattern):
+        yield _violation(context, policy, match.start(), match.end(), field,
+                         found=" ".join(match.group(match.lastgroup or 0).split()), role=facts.role)
+
+
+@functools.lru_cache(maxsize=64)
+def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_for: tuple[str, ...]) -> re.Pattern[str]:
+    """"T role", "role of T" or "applying for T", for the titles T, but not "your T role" (theirs)."""
+    title = "|".join(r"\s+".join(map(re.escape, t.split())) for t in titles)
+    job = "|".join(map(re.escape, job_words)) or "role"
+    applied = "|".join(r"\s+".join(map(re.escape, a.split())) for a in applied_for) or "applying for"
+    return re.compile(rf"(?<!your )(?<!their )(?<!her )(?<!his )\b(?P<title>{title})\s+(?:{job})\b"
+                      rf"|\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?(?P<title2>{title})\b"
+                      rf"|\b(?:{applied})\s+(?:the\s+|an?\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
+                      re.IGNORECASE)
 
 
 def _clock_time(body: str, start: int, end: int) -> bool:
