@@ -105,6 +105,12 @@ class CheckContext:
         starts = self._sentence_starts[field]
         return starts[bisect.bisect_right(starts, offset) - 1]
 
+    def sentence_end(self, field: str, start: int) -> int:
+        """Where the sentence that starts at ``start`` ends (the next one starts)."""
+        starts = self._sentence_starts[field]
+        following = bisect.bisect_right(starts, start)
+        return starts[following] if following < len(starts) else len(getattr(self.note, field))
+
     @cached_property
     def _sentence_starts(self) -> dict[str, list[int]]:
         return {field: [0, *(m.end() for m in text.SENTENCE_END.finditer(getattr(self.note, field)))]

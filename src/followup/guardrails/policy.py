@@ -77,6 +77,12 @@ class Policy(BaseModel):
 _ESCAPE = re.compile(r"\\.")
 
 
+@lru_cache(maxsize=8)
+def _lower(text: str) -> str:
+    """The text lower-cased, once per text: every phrase list of every rule runs on it."""
+    return text.lower()
+
+
 class PhraseMatcher:
     """A compiled phrase list. Case-blind phrases run on the lower-cased text without
     ``re.IGNORECASE``, which is several times faster; phrases that care about case
@@ -89,7 +95,7 @@ class PhraseMatcher:
         """Matches in text order; where the two kinds overlap, the first one found is kept, as one regex would."""
         found: list[re.Match[str]] = []
         if self.folded is not None:
-            lowered = text.lower()
+            lowered = _lower(text)
             if len(lowered) == len(text):  # offsets still line up with the text
                 found += self.folded.finditer(lowered)
             else:

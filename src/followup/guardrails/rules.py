@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
-from .policy import Limits, PhraseMatcher, RulePolicy
+from .policy import Limits, PhraseMatcher, RulePolicy, compile_phrases
 from .text import CASELESS_ADDRESS, STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
 
 # Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
@@ -99,23 +99,25 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
 def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Iterator[tuple[str, int, int]]:
     """(field, start, end) of each sentence that holds a phrase of every list in ``keys`` and none of ``unless``.
 
-    Each list is matched once over the whole text and its hits are filed by sentence, so the
-    cost stays linear in the note's length however many sentences it has.
+    The first list is matched over the whole text; the others only inside the sentences still
+    in the running, so a rule costs little more than one phrase list, and stays linear in the
+    note's length. (List the rarest first.)
     """
-    def by_sentence(key: str) -> dict[tuple[str, int], tuple[int, int]]:
-        spans: dict[tuple[str, int], tuple[int, int]] = {}
-        for field, match in _matches(context, policy.pattern(key)):
-            spans.setdefault((field, context.sentence_start(field, match.start())), match.span())
-        return spans
-
-    found = [by_sentence(key) for key in keys]
-    shared = set(found[0]).intersection(*found[1:])
-    if not shared:
-        return
-    if policy.option("unless", None):
-        shared -= set(by_sentence("unless"))
-    for field, sentence in sorted(shared):
-        spans = [spans_of[(field, sentence)] for spans_of in found]
+    candidates: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for field, match in _matches(context, policy.pattern(keys[0])):
+        candidates.setdefault((field, context.sentence_start(field, match.start())), [match.span()])
+    for key in [*keys[1:], *(["unless"] if policy.option("unless", None) else [])]:
+        pattern = policy.pattern(key)
+        for (field, start), spans in list(candidates.items()):
+            text = getattr(context.note, field)
+            match = pattern.search(text[start:context.sentence_end(field, start)]) if pattern else None
+            if (match is None) == (key != "unless"):
+                del candidates[(field, start)]
+            elif match is not None:
+                spans.append((start + match.start(), start + match.end()))
+        if not candidates:
+            return
+    for (field, _), spans in sorted(candidates.items()):
         yield field, min(s for s, _ in spans), max(e for _, e in spans)
 
 
@@ -228,8 +230,8 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     facts = person.topics + person.shared_interests
     if not facts:
         return
-    others = {s for other in context.facts.interviewers if other.name != person.name
-              for fact in other.topics + other.shared_interests for s in content_stems(fact)}
+    topic_stems = context.fact_vocabulary.topic_stems
+    others = {s for name, stems in topic_stems.items() if name != person.name for s in stems}
     ignore = _context_stems(context) | others
     if any(find_citation(fact, context.message_tokens, ignore) for fact in facts):
         return
@@ -366,15 +368,18 @@ def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
 
 
 @functools.lru_cache(maxsize=64)
-def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_for: tuple[str, ...]) -> re.Pattern[str]:
+def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_for: tuple[str, ...]) -> PhraseMatcher | None:
     """"T role", "role of T" or "applying for T", for the titles T, but not "your T role" (theirs)."""
-    title = "|".join(r"\s+".join(map(re.escape, t.split())) for t in titles)
-    job = "|".join(map(re.escape, job_words)) or "role"
-    applied = "|".join(r"\s+".join(map(re.escape, a.split())) for a in applied_for) or "applying for"
-    return re.compile(rf"(?<!your )(?<!their )(?<!her )(?<!his )\b(?P<title>{title})\s+(?:{job})\b"
-                      rf"|\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?(?P<title2>{title})\b"
-                      rf"|\b(?:{applied})\s+(?:the\s+|an?\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
-                      re.IGNORECASE)
+    def words(phrases: Iterable[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, phrase.lower().split())) for phrase in phrases)
+
+    title, job, applied = words(titles), words(job_words) or "role", words(applied_for) or "applying for"
+    return compile_phrases([
+        rf"re:\b(?<!your )(?<!their )(?<!her )(?<!his )(?P<title>{title})\s+(?:{job})\b",
+        rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?(?P<title2>{title})\b",
+        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b"
+        r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
+    ], "title_as_role")
 
 
 def _clock_time(body: str, start: int, end: int) -> bool:

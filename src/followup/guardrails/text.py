@@ -24,8 +24,8 @@ _GREETING_START = re.compile(
 # Words of address around a name in scripts without capitals ("尊敬的王伟：", "عزيزي محمد،"): not names.
 CASELESS_ADDRESS = re.compile(
     r"亲爱的|尊敬的|敬爱的|您好|你好|老师|先生|女士|小姐|经理|博士|教授|总监|主任|様|さん|님|"
-    r"\b(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|عليكم|"
-    r"प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री|जी|महोदय|महोदया)\b"
+    rf"(?<![\w{MARKS}])(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|عليكم|"
+    rf"प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री|जी|महोदय|महोदया)(?![\w{MARKS}])"  # whole words: प्रिया is a name
 )
 _SIGNOFF = re.compile(
     r"^(best|best regards|kind regards|warm regards|warmest regards|warmly|regards|sincerely|yours|respectfully|"
@@ -180,11 +180,13 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
 class Vocabulary:
     """Every word and number the facts contain, for telling grounded details from invented ones."""
 
-    def __init__(self, words: set[str], numbers: set[str], names: set[str]) -> None:
+    def __init__(self, words: set[str], numbers: set[str], names: set[str],
+                 topic_stems: dict[str, frozenset[str]] | None = None) -> None:
         self.words = words
         self.stems = {stem(w) for w in words}
         self.numbers = numbers
         self.names = names  # lower-cased first and last names of the people in the facts
+        self.topic_stems = topic_stems or {}  # per interviewer: stems of their topics and shared interests
 
     @classmethod
     def of_facts(cls, facts: Facts) -> Vocabulary:
@@ -212,7 +214,9 @@ class Vocabulary:
                 words.add(token.lower)
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
-        return cls(words, numbers, names)
+        topic_stems = {person.name: frozenset(s for fact in person.topics + person.shared_interests
+                                              for s in content_stems(fact)) for person in facts.interviewers}
+        return cls(words, numbers, names, topic_stems)
 
     def knows(self, word: str) -> bool:
         """A word of the facts, also inflected ("SLOs"), possessive, or hyphenated onto lower-case

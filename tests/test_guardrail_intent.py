@@ -1,0 +1,283 @@
+"""Guardrails on notes nobody on the team wrote: each rule caught by its intent, in wording
+the policy does not list, from both sides; what people paste into ``check``; other scripts;
+and notes far bigger than any real one.
+
+The sentences here were written for these tests, not taken from the labelled corpus: polite
+and subtle forms on the failing side, and look-alike good sentences on the passing side.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from test_guardrails import AT_INTERVIEW, DANA, FACTS, GOOD_BODY, GOOD_SUBJECT, rules_fired, with_sentence
+
+from followup.drafting import Draft
+from followup.facts import Interviewer
+from followup.guardrails import check_note, check_pasted
+from followup.notes import Note, parse_note_text
+from followup.output import eml_message, markdown
+
+# (rule, sentences that must trip it, sentences that must not trip any rule)
+INTENT_CASES = [
+    ("pressure", [
+        "Could you let me know where things stand before Thursday afternoon?",
+        "I would be grateful for a decision within the next few days.",
+        "My current employer has asked for my answer on their counteroffer, so I would appreciate hearing back soon.",
+        "A different company has extended an offer that I must respond to by the 14th.",
+        "I'd appreciate an update on next steps by the end of next week.",
+        "I need to give my notice soon, so please let me know how things look.",
+        "Since I have an offer on the table, an answer by Wednesday would help me a great deal.",
+        "Kindly confirm the outcome no later than Monday.",
+    ], [
+        "I look forward to hearing about next steps.",
+        "I hope to hear from you.",
+        "You said decisions should come within two weeks, and I look forward to hearing from you.",
+        "I enjoyed hearing about the plan to cut pages within a quarter.",
+        "The launch deadline you described sounds demanding but exciting.",
+        "Please let me know if there is anything else I can share.",
+    ]),
+    ("presumption", [
+        "Which start date would suit the team best?",
+        "I have already sketched a plan for my first two weeks on the team.",
+        "Once I am on board, I will set up one-on-ones with everyone on the rotation.",
+        "I'm looking forward to meeting my new colleagues in person.",
+        "Please send over the onboarding paperwork whenever it is ready.",
+        "I can't wait for my first day at the office.",
+        "I am available to start on the first of the month.",
+        "In my first month I'll review every alert route with you.",
+    ], [
+        "I am flexible about a start date.",
+        "I appreciated hearing about the onboarding program you described.",
+        "If I were to join, I would want to learn the alert routing first.",
+        "I hope to have the chance to contribute to the team.",
+        "I look forward to hearing about next steps.",
+        "In my first week at my current job, I rebuilt the paging runbooks.",
+    ]),
+    ("guilt_trip", [
+        "I turned down another offer last week so that I could pursue this role.",
+        "I have withdrawn from two other interview processes to focus on Northwind.",
+        "I hope that commitment counts for something.",
+        "I said no to a promotion at my company because this is where I want to be.",
+        "I cancelled a final-round interview with another firm to be here today.",
+        "I've put my search on hold while I wait to hear from you.",
+    ], [
+        "I declined to speculate about the outage cause until we had the logs.",
+        "Pages declined 40% after the other teams adopted better alert routing.",
+        "I enjoyed hearing how the team turned the rotation around.",
+        "I am very interested in the role and in contributing to the team.",
+    ]),
+    ("desperation", [
+        "Honestly, this feels like my last real chance to get back into the field.",
+        "I would gladly work here in any position you might have.",
+        "I have applied to dozens of companies and this is the one I want most.",
+        "I am running out of options, so this role matters a great deal.",
+        "I will do whatever it takes to get this role.",
+    ], [
+        "I would welcome the chance to contribute to the team.",
+        "I am glad to take on any of the on-call work you described.",
+        "The last chance to see the demo was on Friday, and I am glad I caught it.",
+    ]),
+    ("profanity", [
+        "Cutting pages by that much is bloody impressive.",
+        "The old setup was a right cock-up, frankly.",
+        "What the heck, that migration story was great.",
+        "Honestly the pager noise at my last job was hell.",
+        "Our old runbooks were total sh*t.",
+    ], [
+        "Hello again, and thank you for the time.",
+        "We built an arsenal of runbooks for the rotation.",
+        "Nurses documented bloody drainage carefully in the unit.",
+    ]),
+    ("personal_remark", [
+        "You have such a warm and lovely smile.",
+        "I couldn't help noticing how elegant you looked.",
+        "You were so beautifully dressed for a Friday.",
+        "Your blazer was a great choice, by the way.",
+    ], [
+        "I noticed your team keeps its runbooks in great shape.",
+        "Your team looks great and the roadmap looks ambitious.",
+        "Keeping the customer's smile in mind matters to me too.",
+    ]),
+    ("gushing", [
+        "You are clearly one of the smartest people I have met.",
+        "Your intellect and clarity were remarkable.",
+        "I was struck by how brilliant you are.",
+        "You are so incredibly smart about alert routing.",
+    ], [
+        "I appreciated how clearly you explained the on-call changes.",
+        "It was a smart approach to routing alerts.",
+    ]),
+    ("employer_criticism", [
+        "Our leadership at my current company is frankly out of touch.",
+        "Upper management there cannot make a decision to save their lives.",
+        "Unlike Acme, whose engineers are careless, your team seems thoughtful.",
+        "The recruiter who sent me here was useless, but I am glad I came.",
+        "My colleagues cut corners on every incident review.",
+    ], [
+        "My current team runs about two hundred services on Kubernetes.",
+        "Our leadership team encouraged me to mentor new engineers.",
+        "Your competitors are working on similar routing problems.",
+    ]),
+]
+INTENT_CASES += [
+    ("title_as_role", [
+        "Thank you again for considering me for the Engineering Manager position.",
+        "I remain very interested in the engineering manager role at Northwind Robotics.",
+        "I am excited about applying for Director of Infrastructure.",
+    ], [
+        "As Engineering Manager, you clearly care about on-call health.",
+        "I enjoyed hearing how your Engineering Manager role has grown.",
+        "I am very interested in the Senior Site Reliability Engineer role.",
+        "My interest in the Engineering Manager's plans for on-call only grew.",
+    ]),
+]
+
+
+@pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
+def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
+    assert rule in rules_fired(with_sentence(sentence))
+
+
+@pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, _, good in INTENT_CASES for s in good])
+def test_intent_rule_lets_a_look_alike_good_sentence_through(rule: str, sentence: str) -> None:
+    assert rules_fired(with_sentence(sentence)) == set()
+
+
+# --- what people paste into check ------------------------------------------------------
+
+
+def test_a_pasted_body_without_subject_is_a_warning_only() -> None:
+    note, result = check_pasted(GOOD_BODY, FACTS, DANA)
+    assert note.subject == "" and note.body == GOOD_BODY
+    subject = [v for v in result.violations if v.rule == "subject"]
+    assert [v.severity for v in subject] == ["warning"]
+    assert "subject" in rules_fired(Note(subject="", body=GOOD_BODY))  # a draft without one still fails
+
+
+def test_a_subject_line_and_other_pasted_headers_are_read() -> None:
+    text = f"To: Dana Whitfield <dana@northwind.example>\nSubject: {GOOD_SUBJECT}\n\n{GOOD_BODY}"
+    assert parse_note_text(text) == Note(subject=GOOD_SUBJECT, body=GOOD_BODY)
+    assert parse_note_text(f"Subject: {GOOD_SUBJECT}\n{GOOD_BODY}") == Note(subject=GOOD_SUBJECT, body=GOOD_BODY)
+    assert parse_note_text("Dana:\n\nThank you.").body == "Dana:\n\nThank you."
+
+
+def _draft(subject: str, body: str) -> Draft:
+    return Draft(to=DANA.name, email=DANA.email, subject=subject, body=body, passed=True, attempts=1,
+                 violations=[], model="offline")
+
+
+def test_the_files_followup_writes_are_read_back_as_written() -> None:
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Dana — merci,") + "\n" + "Naïve café résumé: " + " ".join(["wörds"] * 30)
+    draft = _draft("Thank you — a café chat", body)
+    eml = eml_message(FACTS, draft).as_bytes().decode("ascii")
+    assert "quoted-printable" in eml or "base64" in eml  # the body on disk is encoded
+    for text in (eml, markdown(draft)):
+        assert parse_note_text(text) == Note(subject=draft.subject, body=body)
+    _, result = check_pasted(markdown(_draft(GOOD_SUBJECT, GOOD_BODY)), FACTS, DANA)
+    assert result.passed and not [v for v in result.violations if v.rule == "subject"]
+
+
+def test_text_is_composed_before_any_rule_sees_it() -> None:
+    decomposed = unicodedata.normalize("NFD", "Dear Zoë,\n\nThank you")
+    note = parse_note_text(decomposed)
+    assert note.body == "Dear Zoë,\n\nThank you" and unicodedata.is_normalized("NFC", note.body)
+    assert Note(subject=unicodedata.normalize("NFD", "Café"), body="").subject == "Café"
+
+
+# --- fact terms in other forms, numbers, other scripts ----------------------------------
+
+
+def _facts_with(**dana: object) -> tuple:
+    person = DANA.model_copy(update=dana)
+    facts = FACTS.model_copy(update={"interviewers": [person, *FACTS.interviewers[1:]]})
+    return facts, person
+
+
+@pytest.mark.parametrize(("topic", "sentence"), [
+    ("forecasting page volume with SARIMA", "I enjoyed our talk about SARIMA-based forecasting of pages."),
+    ("moving patients from IV-to-PO antibiotics", "Your point about early IV antibiotics stayed with me."),
+    ("the Grafana dashboards", "Grafana's alert rules and the Grafana-style dashboards were a highlight."),
+    ("the SLO review", "Your SLOs and the SLO-driven reviews were a highlight."),
+])
+def test_hyphenated_possessive_and_inflected_fact_terms_are_the_fact(topic: str, sentence: str) -> None:
+    facts, person = _facts_with(topics=[topic, *DANA.topics])
+    result = check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" not in {v.rule for v in result.violations}
+    invented = check_note(with_sentence("Our Datadog-based alerting was similar."), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" in {v.rule for v in invented.violations}
+
+
+@pytest.mark.parametrize("sentence", ["Coverage went from 60% to 83% in a year.", "We ran an 8D review after the outage.",
+                                      "The score was 8D on the chart."])
+def test_numbers_are_not_emoticons(sentence: str) -> None:
+    result = check_note(with_sentence(sentence))
+    assert "emoji" not in {v.rule for v in result.violations}
+    assert "emoji" in {v.rule for v in check_note(with_sentence("Great chat 8-)")).violations}
+
+
+@pytest.mark.parametrize(("name", "greeting", "stranger"), [
+    ("王伟", "尊敬的王伟：", "亲爱的李娜，"),
+    ("王伟", "Dear 王伟,", "Dear 李娜,"),
+    ("محمد حداد", "عزيزي محمد،", "عزيزي أحمد،"),
+    ("محمد حداد", "Dear محمد,", "Dear أحمد,"),
+    ("प्रिया शर्मा", "प्रिय प्रिया जी,", "प्रिय अनीता जी,"),
+    ("प्रिया शर्मा", "Dear प्रिया,", "Dear अनीता,"),
+])
+def test_names_in_scripts_without_capitals_greet_correctly(name: str, greeting: str, stranger: str) -> None:
+    facts, person = _facts_with(name=name)
+    greeted = check_note(with_sentence(greeting, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert {v.rule for v in greeted.violations} & {"no_greeting", "greeting_name", "wrong_recipient"} == set()
+    wrong = check_note(with_sentence(stranger, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert "wrong_recipient" in {v.rule for v in wrong.violations}
+
+
+def test_compensation_from_the_facts_is_still_shown_as_a_warning() -> None:
+    facts, person = _facts_with(topics=["how the salary bands work for SREs", *DANA.topics])
+    note = with_sentence("I appreciated your openness about the salary bands.")
+    found = {v.rule: v.severity for v in check_note(note, facts, person, now=AT_INTERVIEW).violations}
+    assert found == {"compensation": "warning"}
+    assert "compensation" in rules_fired(note)  # not in these facts: an error
+
+
+def test_a_note_citing_only_a_colleagues_topic_does_not_cite_this_interviewer() -> None:
+    priya_topic = "Your plans for capacity planning on the robot telemetry pipeline were fascinating."
+    marcus = Interviewer(name="Marcus Chen", topics=["telemetry pipeline capacity and on-call load"])
+    facts = FACTS.model_copy(update={"interviewers": [FACTS.interviewers[1], marcus]})
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Marcus,").replace(
+        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing.", priya_topic
+    ).replace("It was a pleasure to discover that we both mentor at a coding club for teens.", "")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), facts, marcus, now=AT_INTERVIEW)
+    assert "no_reference" in {v.rule for v in result.violations}
+    own = body.replace(priya_topic, "Your point about on-call load on the telemetry pipeline stayed with me.")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=own), facts, marcus, now=AT_INTERVIEW)
+    assert "no_reference" not in {v.rule for v in result.violations}
+
+
+# --- huge notes -------------------------------------------------------------------------
+
+
+def test_repeated_hits_of_a_rule_are_one_violation_with_a_count() -> None:
+    body = GOOD_BODY.replace("Best regards", "lorem ipsum dolor " * 16_000 + "\n\nBest regards")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), FACTS, DANA, now=AT_INTERVIEW)
+    assert len(result.violations) < 20
+    placeholder = [v for v in result.violations if v.rule == "placeholder"]
+    assert len(placeholder) == 1 and placeholder[0].count == 16_000
+    assert placeholder[0].message.endswith("(16000 times)")
+    dumped = placeholder[0].model_dump(mode="json")
+    assert dumped["count"] == 16_000 and set(dumped) == {"rule", "category", "severity", "message", "excerpt", "count"}
+    assert len(json.dumps([v.model_dump(mode="json") for v in result.violations])) < 5_000
+    single = check_note(with_sentence("I am very interested in the {role} role."), FACTS, DANA, now=AT_INTERVIEW)
+    assert "count" not in next(v for v in single.violations if v.rule == "placeholder").model_dump(mode="json")
+
+
+def test_many_capitalised_words_and_exclamations_stay_bounded() -> None:
+    body = GOOD_BODY.replace(ANCHOR_TEXT, "Wow! " * 5_000 + "Zorblax Quux. " * 5_000)
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), FACTS, DANA, now=AT_INTERVIEW)
+    assert len(result.violations) < 20
+    assert {v.rule: v.count for v in result.violations}["exclamation"] == 4_999
+
+
+ANCHOR_TEXT = "I am very interested in the role and in contributing to the team."
