@@ -222,18 +222,18 @@ def _context_stems(context: CheckContext) -> frozenset[str]:
 
 @rule("no_reference", needs_facts=True)
 def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    """Nothing of this interviewer's own conversation is cited. Words their topics share with
-    another panel member's topics are left out of the matching: they cannot tell whose
-    conversation the note is about, so citing only a colleague's topic does not count."""
+    """Nothing of this interviewer's own conversation is cited. A citation made only of words
+    that another panel member's topics share cannot tell whose conversation the note is about,
+    so citing only a colleague's topic does not count."""
     person = context.interviewer
     assert person is not None and context.facts is not None
     facts = person.topics + person.shared_interests
     if not facts:
         return
     topic_stems = context.fact_vocabulary.topic_stems
-    others = {s for name, stems in topic_stems.items() if name != person.name for s in stems}
-    ignore = _context_stems(context) | others
-    if any(find_citation(fact, context.message_tokens, ignore) for fact in facts):
+    others = frozenset(s for name, stems in topic_stems.items() if name != person.name for s in stems)
+    ignore = _context_stems(context)
+    if any(find_citation(fact, context.message_tokens, ignore, shared=others) for fact in facts):
         return
     examples = "; ".join(f'"{fact}"' for fact in facts[:2])
     yield _violation(context, policy, examples=examples)

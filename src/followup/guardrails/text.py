@@ -150,13 +150,15 @@ class Citation:
     end: int
 
 
-def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], window: int = 30) -> Citation | None:
+def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], window: int = 30,
+                  shared: frozenset[str] = frozenset()) -> Citation | None:
     """Where the note refers to ``fact``, allowing paraphrase, inflection and another word order.
 
     The fact's content words (minus ``ignore``: the company and role, which every note names)
     are stemmed. The note cites the fact when one window of it holds enough of them (all of
     one or two, two of three, half of four or more), or when two of them stand side by side
-    as a phrase ("alert routing" for "cutting pages with better alert routing").
+    as a phrase ("alert routing" for "cutting pages with better alert routing"). A citation
+    made only of ``shared`` words (ones that other facts use too) does not count.
     """
     wanted = {s for s in content_stems(fact) if s not in ignore} or set(content_stems(fact))
     if not wanted:
@@ -170,9 +172,9 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
                 break
             seen.add(other)
             phrase = len(seen) == 2 and j - i <= PHRASE_GAP and len(wanted) > 2
-            if len(seen) >= need or phrase:
+            if (len(seen) >= need or phrase) and not seen <= shared:
                 return Citation(fact, note_tokens[i].start, note_tokens[j].end)
-        if need == 1:
+        if need == 1 and s not in shared:
             return Citation(fact, note_tokens[i].start, note_tokens[i].end)
     return None
 
@@ -210,6 +212,7 @@ class Vocabulary:
         words: set[str] = set()
         numbers: set[str] = set()
         for piece in texts:
+            words |= _acronyms_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
@@ -234,6 +237,26 @@ class Vocabulary:
 
 
 _VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
+_LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
+
+
+def _acronyms_of(text: str) -> set[str]:
+    """Lower-cased acronyms of the fact's runs of three to six words ("CCR" of "Consumer Confidence
+    Report", "CoC" and "CC" of "Continuum of Care"): a note may abbreviate what the facts spell out."""
+    words = [t.text for t in tokens(text)]
+    found = set()
+    for first in range(len(words)):
+        if words[first].lower() in _LINKING:
+            continue
+        with_links = without_links = ""
+        for word in words[first:first + 6]:
+            with_links += word[0].lower()
+            if word.lower() not in _LINKING:
+                without_links += word[0].lower()
+            for acronym in (with_links, without_links):
+                if len(acronym) >= 3 and word.lower() not in _LINKING:
+                    found.add(acronym)
+    return found
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
