@@ -256,6 +256,26 @@ def test_a_note_citing_only_a_colleagues_topic_does_not_cite_this_interviewer() 
     assert "no_reference" not in {v.rule for v in result.violations}
 
 
+@pytest.mark.parametrize("sentence", [
+    "I loved hearing about the overnight hackathon program you are launching.",
+    "Your new teen apprenticeship program for the club sounds wonderful.",
+    "Routing alerts across the seven regional clusters sounds like a real challenge.",
+])
+def test_a_program_or_count_the_facts_do_not_have_is_invented(sentence: str) -> None:
+    assert "invented_fact" in rules_fired(with_sentence(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "The coding club mentoring program you mentioned sounds rewarding.",
+    "I would be glad to help build on-call training programs.",
+    "The onboarding program you described sounds well run.",
+    "The three of us covered a lot of ground on alert routing.",
+    "My five years running Kubernetes in production would carry over.",
+])
+def test_programs_and_counts_from_the_facts_are_not_invented(sentence: str) -> None:
+    assert rules_fired(with_sentence(sentence)) == set()
+
+
 # --- huge notes -------------------------------------------------------------------------
 
 

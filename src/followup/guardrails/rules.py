@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
 from .policy import Limits, PhraseMatcher, RulePolicy, compile_phrases
-from .text import CASELESS_ADDRESS, STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
+from .text import (CASELESS_ADDRESS, NUMBER_WORDS, STOPWORDS, Token, Vocabulary, content_stems, find_citation,
+                   numbers_in, signoff_line, tokens)
 
 # Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
 _EMOJI = re.compile(
@@ -311,6 +312,9 @@ def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
 
 @rule("invented_fact", needs_facts=True)
 def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """Names, numbers and programs the facts do not have: a capitalised word the facts never use,
+    a number (in digits, or "seven" counting a thing of the facts) they do not give, and an
+    ``initiatives`` word ("program") after words mostly new to the facts ("the youth aftercare program")."""
     vocabulary = context.fact_vocabulary
     known_numbers = vocabulary.numbers | _date_numbers(context)
     common = {w.lower() for w in policy.option("common", [])}
@@ -342,6 +346,8 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
         if any(ch.isdigit() for ch in word):
             continue
         yield from report(word, token.start, token.end)
+    yield from (violation for token, found in _invented_counts_and_programs(context, policy, known_numbers)
+                for violation in report(found, token.start, token.end))
     cues = policy.pattern("name_cues")
     if cues:
         for match in cues.finditer(body[: context.signoff_start]):
@@ -380,6 +386,51 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
         rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b"
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
     ], "title_as_role")
+
+
+def _invented_counts_and_programs(context: CheckContext, policy: RulePolicy,
+                                  known_numbers: set[str]) -> Iterator[tuple[Token, str]]:
+    """(where, what) of counts in words and named programs that the facts do not hold."""
+    vocabulary = context.fact_vocabulary
+    initiatives = {w.lower() for w in policy.option("initiatives", [])}
+    generic = {w.lower() for w in policy.option("generic_modifiers", [])}
+    message = context.message_tokens
+    body = context.note.body
+    for index, token in enumerate(message):
+        count = NUMBER_WORDS.get(token.lower)
+        if count is not None and int(count) >= 3 and count not in known_numbers:
+            counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
+            if any(vocabulary.knows(t.text) for t in counted):  # "seven booster stations" where the facts say three
+                yield token, token.text
+        if token.lower in initiatives:
+            # "the|your|its|museum's [generic words] W1 W2 program": two or more words naming it
+            modifiers: list[Token] = []
+            determined = False
+            later = token
+            for before in reversed(message[max(0, index - 6):index]):
+                if body[before.end:later.start].strip(" -"):
+                    break
+                later = before
+                if before.lower in _DETERMINERS or before.lower.endswith(("'s", "’s")):
+                    determined = True
+                    break
+                if before.lower in generic:
+                    continue
+                if before.lower in STOPWORDS or not before.text.isalpha() or before.text[0].isupper():
+                    break  # a verb phrase, or a capitalised name the check above has looked at
+                modifiers.append(before)
+            unknown = [m for m in modifiers if not _related_to_facts(vocabulary, m.lower)]
+            if determined and len(modifiers) >= 2 and len(unknown) * 2 >= len(modifiers):
+                start = modifiers[-1].start
+                yield Token(body[start:token.end], start, token.end), body[start:token.end]
+
+
+_DETERMINERS = {"the", "your", "this", "that", "their", "its", "our", "a", "an", "his", "her"}
+
+
+def _related_to_facts(vocabulary: Vocabulary, word: str) -> bool:
+    """A word of the facts, or one that extends a longer stem of them ("mentorship" of "mentor")."""
+    return vocabulary.knows(word) or any(word.startswith(s) for s in vocabulary.stems if len(s) >= 5)
 
 
 def _clock_time(body: str, start: int, end: int) -> bool:

@@ -258,7 +258,7 @@ def _acronyms_of(text: str) -> set[str]:
                     found.add(acronym)
     return found
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -268,6 +268,6 @@ def numbers_in(text: str, words: bool = True) -> set[str]:
     """Numbers in ``text`` in a comparable form: '40%' gives '40', and with ``words`` 'five' gives '5'."""
     found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
     lower = text.lower()
-    if words and lower in _NUMBER_WORDS:
-        found.add(_NUMBER_WORDS[lower])
+    if words and lower in NUMBER_WORDS:
+        found.add(NUMBER_WORDS[lower])
     return found
