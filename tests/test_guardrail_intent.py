@@ -135,6 +135,37 @@ INTENT_CASES += [
     ]),
 ]
 
+# A second round, written after the first blind batch, again in words of our own.
+INTENT_CASES += [
+    ("pressure", ["I'm weighing another opportunity and would appreciate knowing where I stand.",
+                  "My current employer expects an answer on their counteroffer, so any news would help.",
+                  "Would it be possible to know your decision before the weekend?",
+                  "I have to let another company know by Monday."],
+     ["I look forward to hearing from you soon.", "I enjoyed hearing how the team ships fixes within a day."]),
+    ("presumption", ["I'll bring my own laptop setup on day one.", "Happy to sign whatever paperwork is needed.",
+                     "I look forward to working alongside you starting next month.",
+                     "I'd like to get a head start on the runbooks before I join.",
+                     "What time should I arrive on my first day?"],
+     ["I look forward to working with you.", "I would be glad to learn the runbooks."]),
+    ("guilt_trip", ["I passed on a very generous offer from another firm to stay in the running here.",
+                    "I let my other applications lapse because this is where I want to be.",
+                    "I could have accepted elsewhere, but I waited to hear from you."],
+     ["We let the old alerts expire once the routing was fixed."]),
+    ("desperation", ["Without this job, I am not sure what I will do.", "I would happily start at the bottom.",
+                     "This role would change everything for my family."],
+     ["I would be glad to start with the on-call rotation."]),
+    ("profanity", ["The old pager setup was a sodding mess.", "That was cr*p tooling, frankly."],
+     ["I noticed the crisp dashboards the team keeps."]),
+    ("personal_remark", ["You have a really kind face.", "You are very photogenic, by the way."],
+     ["The face of the dashboard was clean and clear."]),
+    ("gushing", ["You're obviously the brains of the operation.", "You have such a sharp mind for systems."],
+     ["Your point about alert fatigue was sharp and useful."]),
+    ("employer_criticism", ["Between us, the executive team at my current company hasn't made a good call in years.",
+                            "Most recruiters I have dealt with are clueless about SRE work."],
+     ["My current company taught me a lot about incident reviews."]),
+    ("title_as_role", ["I would love the chance of becoming your next Director of Infrastructure."],
+     ["Our talk about becoming a stronger mentor stayed with me."]),
+]
 
 @pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
 def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:

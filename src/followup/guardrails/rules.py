@@ -383,7 +383,7 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
     return compile_phrases([
         rf"re:\b(?<!your )(?<!their )(?<!her )(?<!his )(?P<title>{title})\s+(?:{job})\b",
         rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?(?P<title2>{title})\b",
-        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b"
+        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+|your\s+)?(?:next\s+|new\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b"
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
     ], "title_as_role")
 
