@@ -370,7 +370,7 @@ def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
     pattern = _title_pattern(titles, tuple(policy.option("job_words", [])), tuple(policy.option("applied_for", [])))
     for field, match in _matches(context, pattern):
         yield _violation(context, policy, match.start(), match.end(), field,
-                         found=" ".join(match.group(match.lastgroup or 0).split()), role=facts.role)
+                         found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
 
 
 @functools.lru_cache(maxsize=64)
@@ -381,9 +381,9 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
 
     title, job, applied = words(titles), words(job_words) or "role", words(applied_for) or "applying for"
     return compile_phrases([
-        rf"re:\b(?<!your )(?<!their )(?<!her )(?<!his )(?P<title>{title})\s+(?:{job})\b",
-        rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?(?P<title2>{title})\b",
-        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+|your\s+)?(?:next\s+|new\s+)?(?:position\s+of\s+|role\s+of\s+)?(?P<title3>{title})\b"
+        rf"re:\b(?<!your )(?<!their )(?<!her )(?<!his )({title})\s+(?:{job})\b",
+        rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?({title})\b",
+        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+|your\s+)?(?:next\s+|new\s+)?(?:position\s+of\s+|role\s+of\s+)?({title})\b"
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
     ], "title_as_role")
 
