@@ -209,10 +209,11 @@ def check_pasted(text: str, facts: Facts | None = None, interviewer: Interviewer
 
 
 def _once_each(violations: Iterable[Violation]) -> list[Violation]:
-    """One violation per rule and message, counting repeats ("lorem ipsum" 16,000 times is one finding)."""
-    first: dict[tuple[str, str, str], Violation] = {}
+    """One violation per rule, message and excerpt, counting repeats ("lorem ipsum" 16,000 times is
+    one finding); different offending words stay apart, so a repair prompt still names each."""
+    first: dict[tuple[str, str, str, str], Violation] = {}
     for violation in violations:
-        key = (violation.rule, violation.severity, violation.message)
+        key = (violation.rule, violation.severity, violation.message, violation.excerpt.casefold())
         if key in first:
             first[key].count += 1
         else:

@@ -76,6 +76,7 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     facts_text = context.facts_text if policy.unless_in_facts else ""
     in_facts_severity = policy.option("in_facts_severity", None)
     found = False
+    sentences: set[tuple[str, int]] = set()  # those a phrase was found in: the together lists add nothing there
     for field, match in _matches(context, policy.pattern()):
         severity = None
         if facts_text and match.group().lower().strip() in facts_text:
@@ -83,11 +84,14 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
                 continue
             severity = in_facts_severity
         found = found or severity is None
+        sentences.add((field, context.sentence_start(field, match.start())))
         yield _violation(context, policy, match.start(), match.end(), field, severity)
     for combination in policy.option("together", []):
         for field, start, end in _together(context, policy, [key.strip() for key in combination.split("+")]):
-            found = True
-            yield _violation(context, policy, start, end, field)
+            if (field, context.sentence_start(field, start)) not in sentences:
+                found = True
+                sentences.add((field, context.sentence_start(field, start)))
+                yield _violation(context, policy, start, end, field)
     counted = list(_matches(context, policy.pattern("counted")))
     if policy.option("count_sentences", False):  # count sentences that hold any of them, not the words
         sentences = {(field, context.sentence_start(field, m.start())) for field, m in counted}
