@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
-from test_guardrails import AT_INTERVIEW, DANA, FACTS, GOOD_BODY, GOOD_SUBJECT, rules_fired, with_sentence
+from cli_helpers import invoke, isolate
+from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, GOOD_BODY, GOOD_SUBJECT, rules_fired, with_sentence
 
-from followup.drafting import Draft
 from followup.facts import Interviewer
 from followup.guardrails import check_note, check_pasted
 from followup.notes import Note, parse_note_text
-from followup.output import eml_message, markdown
 
 # (rule, sentences that must trip it, sentences that must not trip any rule)
 INTENT_CASES = [
@@ -195,20 +196,30 @@ def test_a_subject_line_and_other_pasted_headers_are_read() -> None:
     assert parse_note_text("Dana:\n\nThank you.").body == "Dana:\n\nThank you."
 
 
-def _draft(subject: str, body: str) -> Draft:
-    return Draft(to=DANA.name, email=DANA.email, subject=subject, body=body, passed=True, attempts=1,
-                 violations=[], model="offline")
+def test_the_files_write_saves_are_checked_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    assert invoke("write", EXAMPLE, "--out", out).exit_code == 0
+    saved = sorted(out.glob("dana-whitfield*"))
+    assert {path.suffix for path in saved} == {".md", ".eml"}
+    notes = [parse_note_text(path.read_text(encoding="utf-8")) for path in saved]
+    assert notes[0] == notes[1] and notes[0].subject  # the same note from either file
+    assert "Dana" in notes[0].body.splitlines()[0] and not any(h in notes[0].body for h in ("**", "Subject", "Content-"))
+    for path in saved:
+        result = invoke("check", path, "--facts", EXAMPLE, "--to", DANA.name, "--json")
+        assert result.exit_code == 0, result.output
+        assert not [v for v in json.loads(result.stdout)["violations"] if v["rule"] == "subject"]
 
 
-def test_the_files_followup_writes_are_read_back_as_written() -> None:
-    body = GOOD_BODY.replace("Dear Dana,", "Dear Dana — merci,") + "\n" + "Naïve café résumé: " + " ".join(["wörds"] * 30)
-    draft = _draft("Thank you — a café chat", body)
-    eml = eml_message(FACTS, draft).as_bytes().decode("ascii")
-    assert "quoted-printable" in eml or "base64" in eml  # the body on disk is encoded
-    for text in (eml, markdown(draft)):
-        assert parse_note_text(text) == Note(subject=draft.subject, body=body)
-    _, result = check_pasted(markdown(_draft(GOOD_SUBJECT, GOOD_BODY)), FACTS, DANA)
-    assert result.passed and not [v for v in result.violations if v.rule == "subject"]
+def test_an_eml_is_decoded_headers_and_all() -> None:
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Dana — merci,") + "\n" + " ".join(["Naïve café résumé"] * 12)
+    message = EmailMessage()
+    message["To"] = "Dana Whitfield <dana@northwind.example>"
+    message["Subject"] = "Thank you — a café chat"
+    message.set_content(body + "\n", cte="quoted-printable")
+    raw = message.as_bytes().decode("ascii")
+    assert "=C3=A9" in raw and "=?utf-8?" in raw  # encoded on disk, header and body
+    assert parse_note_text(raw) == Note(subject="Thank you — a café chat", body=body)
 
 
 def test_text_is_composed_before_any_rule_sees_it() -> None:
