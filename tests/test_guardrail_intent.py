@@ -343,3 +343,18 @@ def test_many_capitalised_words_and_exclamations_stay_bounded() -> None:
 
 
 ANCHOR_TEXT = "I am very interested in the role and in contributing to the team."
+
+
+def test_first_days_talk_about_what_the_facts_describe_is_a_topic_not_a_presumption() -> None:
+    facts, person = _facts_with(topics=["the 12-week orientation for new SREs", *DANA.topics])
+    sentence = "I have already read up on the 12-week orientation for new SREs."
+    assert "presumption" not in {v.rule for v in check_note(with_sentence(sentence), facts, person,
+                                                          now=AT_INTERVIEW).violations}
+    assert "presumption" in rules_fired(with_sentence(sentence))  # not in these facts: settled talk of my onboarding
+
+
+def test_thanks_in_other_scripts_count_as_thanks() -> None:
+    for thanks in ("非常感谢您抽出时间。", "شكراً جزيلاً على وقتك.", "आपके समय के लिए धन्यवाद।"):
+        body = GOOD_BODY.replace("Thank you for meeting with me", "I met with you").replace(
+            "Thank you again for your time.", thanks)
+        assert "no_thanks" not in rules_fired(Note(subject=GOOD_SUBJECT, body=body))

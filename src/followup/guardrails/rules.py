@@ -67,7 +67,8 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     (or, with ``in_facts_severity``, those at that severity instead).
 
     ``together`` names phrase lists joined by "+" ("asks + deadlines"): one sentence holding a
-    phrase of each is a violation, unless it also holds one of the ``unless`` list. This is how a
+    phrase of each is a violation, unless it also holds one of the ``unless`` list (or, with
+    ``unless_in_facts``, its phrase of the first list is one the facts use). This is how a
     rule catches an intent (a request for an answer tied to a deadline) in words nobody listed.
 
     A rule may also list ``counted`` words, each harmless alone: more than ``max_counted``
@@ -108,8 +109,11 @@ def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Ite
     in the running, so a rule costs little more than one phrase list, and stays linear in the
     note's length. (List the rarest first.)
     """
+    facts_text = context.facts_text if policy.unless_in_facts else ""
     candidates: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for field, match in _matches(context, policy.pattern(keys[0])):
+        if facts_text and match.group().lower().strip() in facts_text:
+            continue  # a topic of the interview ("the onboarding program"), not talk of the note's own
         candidates.setdefault((field, context.sentence_start(field, match.start())), [match.span()])
     for key in [*keys[1:], *(["unless"] if policy.option("unless", None) else [])]:
         pattern = policy.pattern(key)
