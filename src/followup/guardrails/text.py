@@ -12,7 +12,7 @@ from ..facts import Facts
 from ..notes import MARKS
 
 # A word in any script (Tomás, Zoë, प्रिया), with inner apostrophes and hyphens, or a number with its %.
-_TOKEN = re.compile(rf"[^\W_][{MARKS}]*(?:[\w{MARKS}'’\-]*[^\W_][{MARKS}]*)?%?")
+_TOKEN = re.compile(rf"[^\W_](?:[\w{MARKS}'’\-]*[\w{MARKS}])?%?")
 # Sentences end at . ! ? and a line break, and at the full stops of Chinese, Japanese, Hindi and Arabic.
 SENTENCE_END = re.compile(r"[.!?\n。！？।؟]+")
 _GREETING_START = re.compile(
