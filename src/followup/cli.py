@@ -548,16 +548,16 @@ def sent(
 @app.command()
 @_one_line_errors
 def check(
-    note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A file holding the note (first line may be 'Subject: ...'), or - to read it from standard input.")],
+    note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A file holding the note (the body, optionally after 'Subject: ...'; or a .md or .eml that followup wrote), or - to read it from standard input.")],
     facts_file: Annotated[Optional[Path], typer.Option("--facts", metavar="FACTS", help="The facts file, for the rules that need facts.")] = None,
     to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Which interviewer of the facts the note is for.")] = None,
     json_output: JsonOption = False,
     policy_file: PolicyOption = None,
 ) -> None:
-    """Run the guardrails on any note, such as one you wrote yourself."""
+    """Run the guardrails on any note, such as one you wrote yourself: pasted text (a subject line
+    is optional), or a .md or .eml that followup wrote."""
     from .facts import find_interviewer
-    from .guardrails import check_note
-    from .notes import parse_note_text
+    from .guardrails import check_pasted
 
     text = _read_note(note_file)
     facts = interviewer = None
@@ -569,8 +569,7 @@ def check(
         interviewer = find_interviewer(facts, to) if to else facts.interviewers[0]
     elif to is not None:
         _fail("--to needs --facts: the facts file that names the interviewer")
-    note = parse_note_text(text)
-    result = check_note(note, facts, interviewer, policy=_load_policy(policy_file))
+    note, result = check_pasted(text, facts, interviewer, policy=_load_policy(policy_file))
     if json_output:
         from .output import to_json
 

@@ -100,8 +100,10 @@ def score_labelled(folder: Path = LABELLED_DIR, policy: Policy | None = None) ->
     for labelled, facts in load_labelled(folder):
         interviewer = find_interviewer(facts, labelled.to)
         # Timeliness depends on today's date, not on the note: check as of the interview's end.
+        # Scored as `followup check` sees a note people paste (the subject line may be missing).
         now = facts.interview.ended_at
-        result = check_note(Note(subject=labelled.subject, body=labelled.body), facts, interviewer, policy=policy, now=now)
+        result = check_note(Note(subject=labelled.subject, body=labelled.body), facts, interviewer, policy=policy,
+                            now=now, pasted=True)
         errors = errors_in(result.violations)
         found = [f"{v.category}/{v.rule}" for v in errors]
         if labelled.label == "pass":

@@ -7,7 +7,7 @@ A rule is a small function registered in :mod:`followup.guardrails.rules`; what 
 
 from __future__ import annotations
 
-from .engine import CheckContext, Violation, check_note, check_panel, errors_in, passes
+from .engine import CheckContext, Violation, check_note, check_panel, check_pasted, errors_in, passes
 from .policy import Policy, load_policy
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Violation",
     "check_note",
     "check_panel",
+    "check_pasted",
     "errors_in",
     "load_policy",
     "passes",

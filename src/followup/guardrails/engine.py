@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
 
 from ..facts import Facts, Interviewer
 from ..notes import Note, count_words
@@ -32,6 +33,15 @@ class Violation(BaseModel):
     field: Literal["subject", "body"] = Field("body", exclude=True)
     start: int = Field(0, exclude=True)
     end: int = Field(0, exclude=True)
+    # How many times the rule found this in the note; the span is the first one's.
+    count: int = 1
+
+    @model_serializer(mode="wrap")
+    def _count_only_when_repeated(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict:  # type: ignore[type-arg]
+        data = handler(self)
+        if self.count == 1:
+            data.pop("count", None)
+        return data
 
 
 @dataclass
@@ -43,6 +53,7 @@ class CheckContext:
     interviewer: Interviewer | None = None
     now: datetime | None = None
     policy: Policy = field(default=None)  # type: ignore[assignment]
+    pasted: bool = False  # checked as someone pasted it (``check``), not as a draft followup wrote
 
     def __post_init__(self) -> None:
         if self.policy is None:
@@ -88,6 +99,22 @@ class CheckContext:
     @cached_property
     def body_tokens(self) -> list[text.Token]:
         return text.tokens(self.note.body)
+
+    def sentence_start(self, field: str, offset: int) -> int:
+        """Where the sentence around ``offset`` of the subject or body starts; a binary search, so linear overall."""
+        starts = self._sentence_starts[field]
+        return starts[bisect.bisect_right(starts, offset) - 1]
+
+    def sentence_end(self, field: str, start: int) -> int:
+        """Where the sentence that starts at ``start`` ends (the next one starts)."""
+        starts = self._sentence_starts[field]
+        following = bisect.bisect_right(starts, start)
+        return starts[following] if following < len(starts) else len(getattr(self.note, field))
+
+    @cached_property
+    def _sentence_starts(self) -> dict[str, list[int]]:
+        return {field: [0, *(m.end() for m in text.SENTENCE_END.finditer(getattr(self.note, field)))]
+                for field in ("subject", "body")}
 
     @cached_property
     def fact_vocabulary(self) -> text.Vocabulary:
@@ -146,13 +173,18 @@ def check_note(
     *,
     policy: Policy | None = None,
     now: datetime | None = None,
+    pasted: bool = False,
 ) -> CheckResult:
-    """Run every enabled rule on ``note``. Rules that need facts are skipped (and named) without them."""
+    """Run every enabled rule on ``note``. Rules that need facts are skipped (and named) without them.
+
+    ``pasted``: the note is what someone pasted into ``check``, often the body alone, so a
+    missing subject is only a warning (drafts that followup writes always have one).
+    """
     from . import rules  # noqa: F401  (registers the check functions)
     from .policy import load_policy
 
     policy = policy or load_policy()
-    context = CheckContext(note, facts, interviewer if facts else None, now, policy)
+    context = CheckContext(note, facts, interviewer if facts else None, now, policy, pasted)
     found: list[Violation] = []
     skipped: list[str] = []
     for rule_policy in policy.rules:
@@ -162,9 +194,34 @@ def check_note(
         if spec.needs_facts and (facts is None or interviewer is None):
             skipped.append(rule_policy.id)
             continue
-        found.extend(spec.function(context, rule_policy))
+        found.extend(_once_each(spec.function(context, rule_policy)))
     found.sort(key=lambda v: (v.severity != "error", v.field != "subject", v.start))
     return CheckResult(found, skipped)
+
+
+def check_pasted(text: str, facts: Facts | None = None, interviewer: Interviewer | None = None, *,
+                 policy: Policy | None = None) -> tuple[Note, CheckResult]:
+    """Check a note as people hand it to ``check``: pasted text, a saved ``.md`` or ``.eml``."""
+    from ..notes import parse_note_text
+
+    note = parse_note_text(text)
+    return note, check_note(note, facts, interviewer, policy=policy, pasted=True)
+
+
+def _once_each(violations: Iterable[Violation]) -> list[Violation]:
+    """One violation per rule, message and excerpt, counting repeats ("lorem ipsum" 16,000 times is
+    one finding); different offending words stay apart, so a repair prompt still names each."""
+    first: dict[tuple[str, str, str, str], Violation] = {}
+    for violation in violations:
+        key = (violation.rule, violation.severity, violation.message, violation.excerpt.casefold())
+        if key in first:
+            first[key].count += 1
+        else:
+            first[key] = violation
+    for violation in first.values():
+        if violation.count > 1:
+            violation.message = f"{violation.message} ({violation.count} times)"
+    return list(first.values())
 
 
 def check_panel(notes: dict[str, Note], *, policy: Policy | None = None) -> dict[str, list[Violation]]:

@@ -77,6 +77,13 @@ class Policy(BaseModel):
 _ESCAPE = re.compile(r"\\.")
 
 
+@lru_cache(maxsize=64)
+def _lower(text: str) -> str:
+    """The text lower-cased, once per text: every phrase list of every rule runs on it (and on
+    the sentences the ``together`` lists look inside, so room for a few dozen)."""
+    return text.lower()
+
+
 class PhraseMatcher:
     """A compiled phrase list. Case-blind phrases run on the lower-cased text without
     ``re.IGNORECASE``, which is several times faster; phrases that care about case
@@ -89,7 +96,7 @@ class PhraseMatcher:
         """Matches in text order; where the two kinds overlap, the first one found is kept, as one regex would."""
         found: list[re.Match[str]] = []
         if self.folded is not None:
-            lowered = text.lower()
+            lowered = _lower(text)
             if len(lowered) == len(text):  # offsets still line up with the text
                 found += self.folded.finditer(lowered)
             else:
@@ -135,9 +142,69 @@ def compile_phrases(phrases: list[str], where: str) -> PhraseMatcher | None:
 def _alternation(parts: list[str], flags: int) -> re.Pattern[str] | None:
     at_word = [p[2:] for p in parts if p.startswith(r"\b")]
     anywhere = [p for p in parts if not p.startswith(r"\b")]
-    groups = ([rf"\b(?:{'|'.join(f'(?:{p})' for p in at_word)})"] if at_word else [])
+    # A look-ahead for the characters the phrases can start with lets most word starts fail at
+    # once instead of trying every phrase there: about a third off the time of a long list.
+    starts = _first_characters(at_word)
+    look = f"(?=[{''.join(re.escape(c) for c in sorted(starts))}])" if starts else ""
+    groups = ([rf"\b{look}(?:{'|'.join(f'(?:{p})' for p in at_word)})"] if at_word else [])
     groups += [f"(?:{p})" for p in anywhere]
     return re.compile("|".join(groups), flags) if groups else None
+
+
+def _first_characters(patterns: list[str]) -> set[str]:
+    """Every character a match of one of ``patterns`` can start with; empty when that is not known."""
+    try:
+        from re import _parser  # the standard library's own regex parser
+    except ImportError:  # pragma: no cover - a Python without it: no look-ahead, same matches
+        return set()
+    found: set[str] = set()
+    for pattern in patterns:
+        try:
+            starts = _starts(_parser.parse(pattern).data, _parser)
+        except Exception:  # noqa: BLE001 - anything unexpected: no look-ahead, same matches
+            return set()
+        if starts is None or starts[1]:
+            return set()
+        found |= starts[0]
+    return found
+
+
+def _starts(items: list, parser) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """(first characters, whether it can match empty) of a parsed pattern; None when unknown."""
+    constants = parser  # the opcodes are importable from the parser module
+    found: set[str] = set()
+    for op, value in items:
+        if op in (constants.AT, constants.ASSERT_NOT):
+            continue  # zero-width: look at what follows
+        if op is constants.LITERAL:
+            return found | {chr(value)}, False
+        if op is constants.IN:
+            for kind, item in value:
+                if kind is constants.LITERAL:
+                    found.add(chr(item))
+                elif kind is constants.RANGE and item[1] - item[0] <= 128:
+                    found.update(chr(c) for c in range(item[0], item[1] + 1))
+                else:
+                    return None
+            return found, False
+        if op is constants.SUBPATTERN:
+            branches = [value[-1].data]
+        elif op is constants.BRANCH:
+            branches = [branch.data for branch in value[1]]
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+            branches = [value[2].data]
+        else:
+            return None
+        may_be_empty = op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and value[0] == 0
+        for branch in branches:
+            starts = _starts(branch, parser)
+            if starts is None:
+                return None
+            found |= starts[0]
+            may_be_empty = may_be_empty or starts[1]
+        if not may_be_empty:
+            return found, False
+    return found, True
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -8,19 +8,21 @@ policy file; the code here only knows how to look.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
-from .policy import Limits, PhraseMatcher, RulePolicy
-from .text import STOPWORDS, content_stems, find_citation, numbers_in, signoff_line, tokens
+from .policy import Limits, PhraseMatcher, RulePolicy, compile_phrases
+from .text import (CASELESS_ADDRESS, NUMBER_WORDS, STOPWORDS, Token, Vocabulary, content_stems, find_citation,
+                   numbers_in, signoff_line, tokens)
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
 _EMOJI = re.compile(
     "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
-    r"|(?<![\w:/])(?:[:;=8][\-o*']?[)\](\[dDpP/\\|@3*]|<3+|\^_*\^|[xX]D)(?![\w/])"
+    r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
 )
 _GENERIC_ADDRESS = {
     "dear", "hi", "hello", "hey", "greetings", "good", "morning", "afternoon", "evening", "day", "to", "whom", "it",
@@ -32,13 +34,13 @@ _COMPANY_FILLER = {"inc", "llc", "ltd", "corp", "corporation", "company", "co", 
 
 
 def _violation(context: CheckContext, policy: RulePolicy, start: int = 0, end: int = 0,
-               field: str = "body", **details: object) -> Violation:
+               field: str = "body", severity: str | None = None, **details: object) -> Violation:
     source = context.note.subject if field == "subject" else context.note.body
     excerpt = " ".join(source[start:end].split())
     if len(excerpt) > 100:
         excerpt = excerpt[:97] + "..."
     return Violation(
-        rule=policy.id, category=policy.category, severity=policy.severity,  # type: ignore[arg-type]
+        rule=policy.id, category=policy.category, severity=severity or policy.severity,  # type: ignore[arg-type]
         message=_fill(policy.message, details), excerpt=excerpt, field=field, start=start, end=end,  # type: ignore[arg-type]
     )
 
@@ -61,30 +63,71 @@ def _matches(context: CheckContext, pattern: re.Pattern[str] | PhraseMatcher | N
 
 @rule("phrases")
 def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use.
+    """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use
+    (or, with ``in_facts_severity``, those at that severity instead).
+
+    ``together`` names phrase lists joined by "+" ("asks + deadlines"): one sentence holding a
+    phrase of each is a violation, unless it also holds one of the ``unless`` list (or, with
+    ``unless_in_facts``, its phrase of the first list is one the facts use). This is how a
+    rule catches an intent (a request for an answer tied to a deadline) in words nobody listed.
 
     A rule may also list ``counted`` words, each harmless alone: more than ``max_counted``
     of them in one note is a violation too (three superlatives are gushing; two apologies grovel).
     """
     facts_text = context.facts_text if policy.unless_in_facts else ""
+    in_facts_severity = policy.option("in_facts_severity", None)
     found = False
+    sentences: set[tuple[str, int]] = set()  # those a phrase was found in: the together lists add nothing there
     for field, match in _matches(context, policy.pattern()):
+        severity = None
         if facts_text and match.group().lower().strip() in facts_text:
-            continue
-        found = True
-        yield _violation(context, policy, match.start(), match.end(), field)
+            if in_facts_severity is None:
+                continue
+            severity = in_facts_severity
+        found = found or severity is None
+        sentences.add((field, context.sentence_start(field, match.start())))
+        yield _violation(context, policy, match.start(), match.end(), field, severity)
+    for combination in policy.option("together", []):
+        for field, start, end in _together(context, policy, [key.strip() for key in combination.split("+")]):
+            if (field, context.sentence_start(field, start)) not in sentences:
+                found = True
+                sentences.add((field, context.sentence_start(field, start)))
+                yield _violation(context, policy, start, end, field)
     counted = list(_matches(context, policy.pattern("counted")))
     if policy.option("count_sentences", False):  # count sentences that hold any of them, not the words
-        sentences = {(field, _sentence_at(getattr(context.note, field), m.start())) for field, m in counted}
+        sentences = {(field, context.sentence_start(field, m.start())) for field, m in counted}
         counted = counted if len(sentences) > int(policy.option("max_counted", 0)) else []
     if not found and len(counted) > int(policy.option("max_counted", 0)):
         field, last = counted[-1]
         yield _violation(context, policy, last.start(), last.end(), field)
 
 
-def _sentence_at(text: str, offset: int) -> int:
-    """The start of the sentence around ``offset``."""
-    return max(text.rfind(mark, 0, offset) for mark in ".!?\n") + 1
+def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Iterator[tuple[str, int, int]]:
+    """(field, start, end) of each sentence that holds a phrase of every list in ``keys`` and none of ``unless``.
+
+    The first list is matched over the whole text; the others only inside the sentences still
+    in the running, so a rule costs little more than one phrase list, and stays linear in the
+    note's length. (List the rarest first.)
+    """
+    facts_text = context.facts_text if policy.unless_in_facts else ""
+    candidates: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for field, match in _matches(context, policy.pattern(keys[0])):
+        if facts_text and match.group().lower().strip() in facts_text:
+            continue  # a topic of the interview ("the onboarding program"), not talk of the note's own
+        candidates.setdefault((field, context.sentence_start(field, match.start())), [match.span()])
+    for key in [*keys[1:], *(["unless"] if policy.option("unless", None) else [])]:
+        pattern = policy.pattern(key)
+        for (field, start), spans in list(candidates.items()):
+            text = getattr(context.note, field)
+            match = pattern.search(text[start:context.sentence_end(field, start)]) if pattern else None
+            if (match is None) == (key != "unless"):
+                del candidates[(field, start)]
+            elif match is not None:
+                spans.append((start + match.start(), start + match.end()))
+        if not candidates:
+            return
+    for (field, _), spans in sorted(candidates.items()):
+        yield field, min(s for s, _ in spans), max(e for _, e in spans)
 
 
 @rule("phrases_required")
@@ -113,8 +156,7 @@ def exclamation(context: CheckContext, policy: RulePolicy) -> Iterator[Violation
         for match in re.finditer(r"!+", text):
             seen += 1
             if len(match.group()) > 1 or seen > allowed:
-                sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-                yield _violation(context, policy, sentence_start, match.end(), field)
+                yield _violation(context, policy, context.sentence_start(field, match.start()), match.end(), field)
 
 
 @rule("shouting")
@@ -134,17 +176,6 @@ def shouting(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
                 yield _violation(context, policy, token.start, token.end, field)
 
 
-@rule("employer_criticism")
-def employer_criticism(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    employer, negative = policy.pattern("employer"), policy.pattern("negative")
-    if employer is None or negative is None:
-        return
-    for sentence in _SENTENCE.finditer(context.note.body):
-        text = sentence.group()
-        if employer.search(text) and negative.search(text):
-            yield _violation(context, policy, sentence.start(), sentence.end())
-
-
 # --- positivity --------------------------------------------------------------------------
 
 
@@ -152,22 +183,33 @@ def employer_criticism(context: CheckContext, policy: RulePolicy) -> Iterator[Vi
 
 
 def _greeting_names(context: CheckContext) -> list[tuple[str, int, int]]:
-    """Capitalised words in the greeting that may be a name: (word, start, end)."""
+    """Words in the greeting that may be a name: (word, start, end). In Latin, Greek or Cyrillic
+    a name is capitalised; in scripts without capitals (Chinese, Arabic, Devanagari) it is
+    what is left of a word once the words of address ("尊敬的", "عزيزي", "प्रिय") are taken out."""
     greeting = context.greeting
     if greeting is None:
         return []
     found = []
     for token in tokens(greeting.text):
         word = token.text.strip(".,:;!'’").removesuffix("'s")
-        if word[:1].isupper() and word.lower() not in _GENERIC_ADDRESS:
+        if _caseless(word):
+            word = CASELESS_ADDRESS.sub("", word)
+        elif not word[:1].isupper() or word.lower() in _GENERIC_ADDRESS:
+            continue
+        if word:
             found.append((word, greeting.start + token.start, greeting.start + token.end))
     return found
+
+
+def _caseless(word: str) -> bool:
+    return word[:1].isalpha() and not word[:1].isupper() and not word[:1].islower()
 
 
 def _names_this_interviewer(context: CheckContext) -> bool:
     assert context.interviewer is not None and context.greeting is not None
     own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
-    return any(word.lower() in own for word, _, _ in _greeting_names(context))
+    return any(word.lower() in own or (_caseless(word) and any(word in part or part in word for part in own))
+               for word, _, _ in _greeting_names(context))
 
 
 @rule("greeting_name", needs_facts=True)
@@ -189,13 +231,18 @@ def _context_stems(context: CheckContext) -> frozenset[str]:
 
 @rule("no_reference", needs_facts=True)
 def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """Nothing of this interviewer's own conversation is cited. A citation made only of words
+    that another panel member's topics share cannot tell whose conversation the note is about,
+    so citing only a colleague's topic does not count."""
     person = context.interviewer
-    assert person is not None
+    assert person is not None and context.facts is not None
     facts = person.topics + person.shared_interests
     if not facts:
         return
+    topic_stems = context.fact_vocabulary.topic_stems
+    others = frozenset(s for name, stems in topic_stems.items() if name != person.name for s in stems)
     ignore = _context_stems(context)
-    if any(find_citation(fact, context.message_tokens, ignore) for fact in facts):
+    if any(find_citation(fact, context.message_tokens, ignore, shared=others) for fact in facts):
         return
     examples = "; ".join(f'"{fact}"' for fact in facts[:2])
     yield _violation(context, policy, examples=examples)
@@ -273,6 +320,9 @@ def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
 
 @rule("invented_fact", needs_facts=True)
 def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """Names, numbers and programs the facts do not have: a capitalised word the facts never use,
+    a number (in digits, or "seven" counting a thing of the facts) they do not give, and an
+    ``initiatives`` word ("program") after words mostly new to the facts ("the youth aftercare program")."""
     vocabulary = context.fact_vocabulary
     known_numbers = vocabulary.numbers | _date_numbers(context)
     common = {w.lower() for w in policy.option("common", [])}
@@ -304,6 +354,8 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
         if any(ch.isdigit() for ch in word):
             continue
         yield from report(word, token.start, token.end)
+    yield from (violation for token, found in _invented_counts_and_programs(context, policy, known_numbers)
+                for violation in report(found, token.start, token.end))
     cues = policy.pattern("name_cues")
     if cues:
         for match in cues.finditer(body[: context.signoff_start]):
@@ -313,19 +365,101 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
                 yield from report(name, start, start + len(name))
 
 
+@rule("title_as_role", needs_facts=True)
+def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """An interviewer's own title named as the job applied for ("the Engineering Manager position")."""
+    facts = context.facts
+    assert facts is not None
+    role = " ".join(facts.role.lower().split())
+    titles = tuple(sorted({title for person in facts.interviewers if person.title
+                           for title in [person.title.split(",")[0].strip()] if title and title.lower() not in role}))
+    if not titles:
+        return
+    pattern = _title_pattern(titles, tuple(policy.option("job_words", [])), tuple(policy.option("applied_for", [])))
+    for field, match in _matches(context, pattern):
+        yield _violation(context, policy, match.start(), match.end(), field,
+                         found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
+
+
+@functools.lru_cache(maxsize=64)
+def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_for: tuple[str, ...]) -> PhraseMatcher | None:
+    """"T role", "role of T" or "applying for T", for the titles T, but not "your T role" (theirs)."""
+    def words(phrases: Iterable[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, phrase.lower().split())) for phrase in phrases)
+
+    title, job, applied = words(titles), words(job_words) or "role", words(applied_for) or "applying for"
+    return compile_phrases([
+        rf"re:\b(?<!your )(?<!their )(?<!her )(?<!his )({title})\s+(?:{job})\b",
+        rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?({title})\b",
+        rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+|your\s+)?(?:next\s+|new\s+)?(?:position\s+of\s+|role\s+of\s+)?({title})\b"
+        r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
+    ], "title_as_role")
+
+
+def _invented_counts_and_programs(context: CheckContext, policy: RulePolicy,
+                                  known_numbers: set[str]) -> Iterator[tuple[Token, str]]:
+    """(where, what) of counts in words and named programs that the facts do not hold."""
+    vocabulary = context.fact_vocabulary
+    initiatives = {w.lower() for w in policy.option("initiatives", [])}
+    generic = {w.lower() for w in policy.option("generic_modifiers", [])}
+    message = context.message_tokens
+    body = context.note.body
+    for index, token in enumerate(message):
+        count = NUMBER_WORDS.get(token.lower)
+        if count is not None and int(count) >= 3 and count not in known_numbers:
+            counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
+            if any(vocabulary.knows(t.text) for t in counted):  # "seven booster stations" where the facts say three
+                yield token, token.text
+        if token.lower in initiatives:
+            # "the|your|its|museum's [generic words] W1 W2 program": two or more words naming it
+            modifiers: list[Token] = []
+            determined = False
+            later = token
+            for before in reversed(message[max(0, index - 6):index]):
+                if body[before.end:later.start].strip(" -"):
+                    break
+                later = before
+                if before.lower in _DETERMINERS or before.lower.endswith(("'s", "’s")):
+                    determined = True
+                    break
+                if before.lower in generic:
+                    continue
+                if before.lower in STOPWORDS or not before.text.isalpha() or before.text[0].isupper():
+                    break  # a verb phrase, or a capitalised name the check above has looked at
+                modifiers.append(before)
+            unknown = [m for m in modifiers if not _related_to_facts(vocabulary, m.lower)]
+            if determined and len(modifiers) >= 2 and len(unknown) * 2 >= len(modifiers):
+                start = modifiers[-1].start
+                yield Token(body[start:token.end], start, token.end), body[start:token.end]
+
+
+_DETERMINERS = {"the", "your", "this", "that", "their", "its", "our", "a", "an", "his", "her"}
+
+
+def _related_to_facts(vocabulary: Vocabulary, word: str) -> bool:
+    """A word of the facts, or one that extends a longer stem of them ("mentorship" of "mentor")."""
+    return vocabulary.knows(word) or any(word.startswith(s) for s in vocabulary.stems if len(s) >= 5)
+
+
 def _clock_time(body: str, start: int, end: int) -> bool:
     """Part of a time of day such as 16:30: a time is not a claim about the candidate or the company."""
     return body[end:end + 1] == ":" and body[end + 1:end + 2].isdigit() or body[start - 1:start] == ":"
 
 
 _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Mx|Dr|Prof|St|Sr|Jr)\.$")
+_LOOK_BACK = 40  # characters: enough to see the end of the sentence before, and linear in the note's length
 
 
 def _sentence_initial(body: str, start: int) -> bool:
-    before = body[:start].rstrip(" \t\"'“‘(")
+    end = start
+    while True:
+        before = body[max(0, end - _LOOK_BACK):end].rstrip(" \t\"'“‘(")
+        if before or end <= _LOOK_BACK:
+            break
+        end -= _LOOK_BACK  # a long run of spaces: look further back
     if _HONORIFIC.search(before):
         return False  # "Mr. Jenkins": the full stop ends a title, not a sentence
-    return not before or before[-1] in ".!?:\n;"
+    return not before or before[-1] in ".!?:\n;。！？।؟"
 
 
 def _date_numbers(context: CheckContext) -> set[str]:
@@ -378,8 +512,11 @@ def length_range(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
 
 @rule("subject")
 def subject(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """No subject: an error in a draft, but only ``pasted_severity`` in a note pasted into ``check``,
+    which is often the body of an email alone."""
     if not context.note.subject.strip():
-        yield _violation(context, policy, field="subject")
+        severity = policy.option("pasted_severity", None) if context.pasted else None
+        yield _violation(context, policy, field="subject", severity=severity)
 
 
 @rule("subject_length")

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..facts import Facts
+from ..notes import MARKS
 
-# A word in any script (Tomás, Zoë), with inner apostrophes and hyphens, or a number with its %.
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?%?")
+# A word in any script (Tomás, Zoë, प्रिया), with inner apostrophes and hyphens, or a number with its %.
+_TOKEN = re.compile(rf"[^\W_](?:[\w{MARKS}'’\-]*[\w{MARKS}])?%?")
+# Sentences end at . ! ? and a line break, and at the full stops of Chinese, Japanese, Hindi and Arabic.
+SENTENCE_END = re.compile(r"[.!?\n。！？।؟]+")
 _GREETING_START = re.compile(
-    r"^(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof)\b",
+    r"^(?:(dear|hi|hello|hey|hiya|yo|greetings|good (morning|afternoon|evening|day)|to whom|sup|howdy|mr|ms|mrs|dr|prof"
+    r"|عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री)\b"
+    r"|亲爱的|尊敬的|您好|你好|敬爱的|拝啓|안녕하세요)",
     re.I,
+)
+# Words of address around a name in scripts without capitals ("尊敬的王伟：", "عزيزي محمد،"): not names.
+CASELESS_ADDRESS = re.compile(
+    r"亲爱的|尊敬的|敬爱的|您好|你好|老师|先生|女士|小姐|经理|博士|教授|总监|主任|様|さん|님|"
+    rf"(?<![\w{MARKS}])(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|الدكتور|الدكتورة|مرحبا|مرحباً|السلام|عليكم|"
+    rf"प्रिय|आदरणीय|नमस्ते|नमस्कार|श्री|श्रीमती|सुश्री|जी|महोदय|महोदया)(?![\w{MARKS}])"  # whole words: प्रिया is a name
 )
 _SIGNOFF = re.compile(
     r"^(best|best regards|kind regards|warm regards|warmest regards|warmly|regards|sincerely|yours|respectfully|"
@@ -75,8 +87,8 @@ def find_greeting(lines: list[Line]) -> Line | None:
     words = first.text.split()
     if _GREETING_START.match(first.text):
         return first
-    # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too.
-    if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!")):
+    # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too (also with a Chinese or Arabic comma).
+    if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!", "，", "：", "،", "、")):
         return first
     return None
 
@@ -138,13 +150,15 @@ class Citation:
     end: int
 
 
-def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], window: int = 30) -> Citation | None:
+def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], window: int = 30,
+                  shared: frozenset[str] = frozenset()) -> Citation | None:
     """Where the note refers to ``fact``, allowing paraphrase, inflection and another word order.
 
     The fact's content words (minus ``ignore``: the company and role, which every note names)
     are stemmed. The note cites the fact when one window of it holds enough of them (all of
     one or two, two of three, half of four or more), or when two of them stand side by side
-    as a phrase ("alert routing" for "cutting pages with better alert routing").
+    as a phrase ("alert routing" for "cutting pages with better alert routing"). A citation
+    made only of ``shared`` words (ones that other facts use too) does not count.
     """
     wanted = {s for s in content_stems(fact) if s not in ignore} or set(content_stems(fact))
     if not wanted:
@@ -153,14 +167,14 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
     hits = [(i, s) for i, t in enumerate(note_tokens) for s in word_stems(t.text) if s in wanted]
     for first, (i, s) in enumerate(hits):
         seen = {s}
-        for j, other in hits[first + 1:]:
+        for j, other in itertools.islice(hits, first + 1, None):
             if j - i >= window:
                 break
             seen.add(other)
             phrase = len(seen) == 2 and j - i <= PHRASE_GAP and len(wanted) > 2
-            if len(seen) >= need or phrase:
+            if (len(seen) >= need or phrase) and not seen <= shared:
                 return Citation(fact, note_tokens[i].start, note_tokens[j].end)
-        if need == 1:
+        if need == 1 and s not in shared:
             return Citation(fact, note_tokens[i].start, note_tokens[i].end)
     return None
 
@@ -168,11 +182,13 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
 class Vocabulary:
     """Every word and number the facts contain, for telling grounded details from invented ones."""
 
-    def __init__(self, words: set[str], numbers: set[str], names: set[str]) -> None:
+    def __init__(self, words: set[str], numbers: set[str], names: set[str],
+                 topic_stems: dict[str, frozenset[str]] | None = None) -> None:
         self.words = words
         self.stems = {stem(w) for w in words}
         self.numbers = numbers
         self.names = names  # lower-cased first and last names of the people in the facts
+        self.topic_stems = topic_stems or {}  # per interviewer: stems of their topics and shared interests
 
     @classmethod
     def of_facts(cls, facts: Facts) -> Vocabulary:
@@ -196,21 +212,53 @@ class Vocabulary:
         words: set[str] = set()
         numbers: set[str] = set()
         for piece in texts:
+            words |= _acronyms_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
+                words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
-        return cls(words, numbers, names)
+        topic_stems = {person.name: frozenset(s for fact in person.topics + person.shared_interests
+                                              for s in content_stems(fact)) for person in facts.interviewers}
+        return cls(words, numbers, names, topic_stems)
 
     def knows(self, word: str) -> bool:
+        """A word of the facts, also inflected ("SLOs"), possessive, or hyphenated onto lower-case
+        words ("SARIMA-based"); a hyphenated word is known when each capitalised part is."""
         lower = word.lower().strip("'’")
         if lower.endswith(("'s", "’s")):
             lower = lower[:-2]
-        return lower in self.words or stem(lower) in self.stems
+        if lower in self.words or stem(lower) in self.stems or lower.removesuffix("s") in self.words:
+            return True
+        parts = [part for part in word.strip("'’").split("-") if part]
+        if len(parts) < 2:
+            return False
+        capitalised = [part for part in parts if part[:1].isupper()]
+        return bool(capitalised) and all(self.knows(part) for part in capitalised)
 
 
 _VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
+_LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+
+def _acronyms_of(text: str) -> set[str]:
+    """Lower-cased acronyms of the fact's runs of three to six words ("CCR" of "Consumer Confidence
+    Report", "CoC" and "CC" of "Continuum of Care"): a note may abbreviate what the facts spell out."""
+    words = [t.text for t in tokens(text)]
+    found = set()
+    for first in range(len(words)):
+        if words[first].lower() in _LINKING:
+            continue
+        with_links = without_links = ""
+        for word in words[first:first + 6]:
+            with_links += word[0].lower()
+            if word.lower() not in _LINKING:
+                without_links += word[0].lower()
+            for acronym in (with_links, without_links):
+                if len(acronym) >= 3 and word.lower() not in _LINKING:
+                    found.add(acronym)
+    return found
+
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -220,6 +268,6 @@ def numbers_in(text: str, words: bool = True) -> set[str]:
     """Numbers in ``text`` in a comparable form: '40%' gives '40', and with ``words`` 'five' gives '5'."""
     found = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
     lower = text.lower()
-    if words and lower in _NUMBER_WORDS:
-        found.add(_NUMBER_WORDS[lower])
+    if words and lower in NUMBER_WORDS:
+        found.add(NUMBER_WORDS[lower])
     return found

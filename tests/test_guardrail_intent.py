@@ -1,0 +1,422 @@
+"""Guardrails on notes nobody on the team wrote: each rule caught by its intent, in wording
+the policy does not list, from both sides; what people paste into ``check``; other scripts;
+and notes far bigger than any real one.
+
+The sentences here were written for these tests, not taken from the labelled corpus: polite
+and subtle forms on the failing side, and look-alike good sentences on the passing side.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from cli_helpers import invoke, isolate
+from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, GOOD_BODY, GOOD_SUBJECT, rules_fired, with_sentence
+
+from followup.facts import Interviewer
+from followup.guardrails import check_note, check_pasted
+from followup.notes import Note, parse_note_text
+
+# (rule, sentences that must trip it, sentences that must not trip any rule)
+INTENT_CASES = [
+    ("pressure", [
+        "Could you let me know where things stand before Thursday afternoon?",
+        "I would be grateful for a decision within the next few days.",
+        "My current employer has asked for my answer on their counteroffer, so I would appreciate hearing back soon.",
+        "A different company has extended an offer that I must respond to by the 14th.",
+        "I'd appreciate an update on next steps by the end of next week.",
+        "I need to give my notice soon, so please let me know how things look.",
+        "Since I have an offer on the table, an answer by Wednesday would help me a great deal.",
+        "Kindly confirm the outcome no later than Monday.",
+    ], [
+        "I look forward to hearing about next steps.",
+        "I hope to hear from you.",
+        "You said decisions should come within two weeks, and I look forward to hearing from you.",
+        "I enjoyed hearing about the plan to cut pages within a quarter.",
+        "The launch deadline you described sounds demanding but exciting.",
+        "Please let me know if there is anything else I can share.",
+    ]),
+    ("presumption", [
+        "Which start date would suit the team best?",
+        "I have already sketched a plan for my first two weeks on the team.",
+        "Once I am on board, I will set up one-on-ones with everyone on the rotation.",
+        "I'm looking forward to meeting my new colleagues in person.",
+        "Please send over the onboarding paperwork whenever it is ready.",
+        "I can't wait for my first day at the office.",
+        "I am available to start on the first of the month.",
+        "In my first month I'll review every alert route with you.",
+    ], [
+        "I am flexible about a start date.",
+        "I appreciated hearing about the onboarding program you described.",
+        "If I were to join, I would want to learn the alert routing first.",
+        "I hope to have the chance to contribute to the team.",
+        "I look forward to hearing about next steps.",
+        "In my first week at my current job, I rebuilt the paging runbooks.",
+    ]),
+    ("guilt_trip", [
+        "I turned down another offer last week so that I could pursue this role.",
+        "I have withdrawn from two other interview processes to focus on Northwind.",
+        "I hope that commitment counts for something.",
+        "I said no to a promotion at my company because this is where I want to be.",
+        "I cancelled a final-round interview with another firm to be here today.",
+        "I've put my search on hold while I wait to hear from you.",
+    ], [
+        "I declined to speculate about the outage cause until we had the logs.",
+        "Pages declined 40% after the other teams adopted better alert routing.",
+        "I enjoyed hearing how the team turned the rotation around.",
+        "I am very interested in the role and in contributing to the team.",
+    ]),
+    ("desperation", [
+        "Honestly, this feels like my last real chance to get back into the field.",
+        "I would gladly work here in any position you might have.",
+        "I have applied to dozens of companies and this is the one I want most.",
+        "I am running out of options, so this role matters a great deal.",
+        "I will do whatever it takes to get this role.",
+    ], [
+        "I would welcome the chance to contribute to the team.",
+        "I am glad to take on any of the on-call work you described.",
+        "The last chance to see the demo was on Friday, and I am glad I caught it.",
+    ]),
+    ("profanity", [
+        "Cutting pages by that much is bloody impressive.",
+        "The old setup was a right cock-up, frankly.",
+        "What the heck, that migration story was great.",
+        "Honestly the pager noise at my last job was hell.",
+        "Our old runbooks were total sh*t.",
+    ], [
+        "Hello again, and thank you for the time.",
+        "We built an arsenal of runbooks for the rotation.",
+        "Nurses documented bloody drainage carefully in the unit.",
+    ]),
+    ("personal_remark", [
+        "You have such a warm and lovely smile.",
+        "I couldn't help noticing how elegant you looked.",
+        "You were so beautifully dressed for a Friday.",
+        "Your blazer was a great choice, by the way.",
+    ], [
+        "I noticed your team keeps its runbooks in great shape.",
+        "Your team looks great and the roadmap looks ambitious.",
+        "Keeping the customer's smile in mind matters to me too.",
+    ]),
+    ("gushing", [
+        "You are clearly one of the smartest people I have met.",
+        "Your intellect and clarity were remarkable.",
+        "I was struck by how brilliant you are.",
+        "You are so incredibly smart about alert routing.",
+    ], [
+        "I appreciated how clearly you explained the on-call changes.",
+        "It was a smart approach to routing alerts.",
+    ]),
+    ("employer_criticism", [
+        "Our leadership at my current company is frankly out of touch.",
+        "Upper management there cannot make a decision to save their lives.",
+        "Unlike Acme, whose engineers are careless, your team seems thoughtful.",
+        "The recruiter who sent me here was useless, but I am glad I came.",
+        "My colleagues cut corners on every incident review.",
+    ], [
+        "My current team runs about two hundred services on Kubernetes.",
+        "Our leadership team encouraged me to mentor new engineers.",
+        "Your competitors are working on similar routing problems.",
+    ]),
+]
+INTENT_CASES += [
+    ("title_as_role", [
+        "Thank you again for considering me for the Engineering Manager position.",
+        "I remain very interested in the engineering manager role at Northwind Robotics.",
+        "I am excited about applying for Director of Infrastructure.",
+    ], [
+        "As Engineering Manager, you clearly care about on-call health.",
+        "I enjoyed hearing how your Engineering Manager role has grown.",
+        "I am very interested in the Senior Site Reliability Engineer role.",
+        "My interest in the Engineering Manager's plans for on-call only grew.",
+    ]),
+]
+
+# A second round, written after the first blind batch, again in words of our own.
+INTENT_CASES += [
+    ("pressure", ["I'm weighing another opportunity and would appreciate knowing where I stand.",
+                  "My current employer expects an answer on their counteroffer, so any news would help.",
+                  "Would it be possible to know your decision before the weekend?",
+                  "I have to let another company know by Monday.",
+                  "I would appreciate it if you could decide by Thursday.",
+                  "I would appreciate some clarity by the end of the week."],
+     ["I look forward to hearing from you soon.", "I enjoyed hearing how the team ships fixes within a day.",
+      "I was glad to hear the team will decide by the end of the month, as you mentioned."]),
+    ("presumption", ["I'll bring my own laptop setup on day one.", "Happy to sign whatever paperwork is needed.",
+                     "I look forward to working alongside you starting next month.",
+                     "I'd like to get a head start on the runbooks before I join.",
+                     "What time should I arrive on my first day?"],
+     ["I look forward to working with you.", "I would be glad to learn the runbooks."]),
+    ("guilt_trip", ["I passed on a very generous offer from another firm to stay in the running here.",
+                    "I let my other applications lapse because this is where I want to be.",
+                    "I could have accepted elsewhere, but I waited to hear from you."],
+     ["We let the old alerts expire once the routing was fixed."]),
+    ("desperation", ["Without this job, I am not sure what I will do.", "I would happily start at the bottom.",
+                     "This role would change everything for my family."],
+     ["I would be glad to start with the on-call rotation."]),
+    ("profanity", ["The old pager setup was a sodding mess.", "That was cr*p tooling, frankly."],
+     ["I noticed the crisp dashboards the team keeps."]),
+    ("personal_remark", ["You have a really kind face.", "You are very photogenic, by the way."],
+     ["The face of the dashboard was clean and clear."]),
+    ("gushing", ["You're obviously the brains of the operation.", "You have such a sharp mind for systems."],
+     ["Your point about alert fatigue was sharp and useful."]),
+    ("employer_criticism", ["Between us, the executive team at my current company hasn't made a good call in years.",
+                            "Most recruiters I have dealt with are clueless about SRE work."],
+     ["My current company taught me a lot about incident reviews."]),
+    ("title_as_role", ["I would love the chance of becoming your next Director of Infrastructure."],
+     ["Our talk about becoming a stronger mentor stayed with me."]),
+]
+# A third round, in other trades (nursing, schools, airlines), where the new lists' words are everyday.
+INTENT_CASES += [
+ ("pressure", ["A hospital across town has offered me a position, and they need my answer by the 15th.",
+               "I am due to sign with another airline next week unless I hear otherwise, so an update soon would be appreciated.",
+               "Given my current employer is pressing me for a commitment, I'd be grateful to know your decision within a few days.",
+               "Could we settle things by Wednesday? I have a deadline elsewhere."], []),
+ ("presumption", ["I'd love to know which Monday works best for me to begin.",
+                  "I've started drafting a 30-60-90 day plan for my first quarter on your team.",
+                  "Shall I plan to meet the other charge nurses during my first week?",
+                  "Once I'm settled in, I'll reorganise the supply room."], []),
+ ("guilt_trip", ["I turned down a charge nurse role at St. Mary's because I believe in your unit.",
+                 "To be fully available for this opportunity, I withdrew my application to the district office.",
+                 "I walked away from a final round at another firm for the chance to work with you.",
+                 "I have stopped interviewing elsewhere, which I hope shows my commitment."], []),
+ ("desperation", ["At this point I'd take any opening you have, even part-time.",
+                  "This is honestly my last real shot at staying in the field.",
+                  "I would accept any position just to get a foot in the door."], []),
+ ("profanity", ["The night shift at my last hospital was bloody exhausting.", "Honestly, that tour was a hell of a lot of fun.",
+                "The old system was a right bollocks-up."], []),
+ ("personal_remark", ["Your earrings were absolutely gorgeous, by the way.", "You looked so elegant in that navy blazer.",
+                      "I couldn't help noticing your lovely smile throughout the interview."], []),
+ ("gushing", ["You are clearly far smarter than anyone I've worked for.", "Your brilliance was obvious from the first question.",
+              "I have rarely met someone as intelligent as you."], []),
+ ("employer_criticism", ["Leadership at my current hospital rarely listens to the nurses on the floor.",
+                         "Frankly, the district office where I work now is hopelessly disorganised.",
+                         "The vendor we use now is incompetent, and nobody there cares."], []),
+]
+
+# Good sentences from those trades that use the same words innocently (withdrawal, cancelled, declined, orientation).
+INTENT_CASES += [("(none)", [], [
+    'Your point about patients in alcohol withdrawal needing earlier assessment stayed with me.',
+    'I enjoyed hearing how the airline rebooks passengers on cancelled flights within the hour.',
+    'The way your team handles rejected claims before the appeal deadline impressed me.',
+    'I appreciated learning how enrollment declined after the district redrew its boundaries.',
+    'The orientation you described for new nurses sounds thorough.',
+    'Our discussion of the first shift handoff on the night unit was valuable.',
+    'I liked how the school gives new teachers a mentor for their first year.',
+    'Your plan to cut dock-to-stock time within two days is ambitious, and I would enjoy working on it.',
+    'I realize I did not mention my forklift certification; I renewed it last spring.',
+    'Thank you for being so generous with your time on a busy Friday.',
+    'It was clear how much you care about your students.',
+    'The team seems to trust each other, which is rare and valuable.',
+    'I loved hearing about the history of the building.',
+    'I am available for a follow-up conversation whenever it suits you.',
+    'I have attached the writing sample you asked for.',
+    'Congratulations again on the launch of the new terminal.',
+    'My previous employer gave me great training in inventory control.',
+    'I am grateful for the chance to learn about the role.',
+    "Seeing the museum's fossil hall through a child's eyes is exactly what I want to help with.",
+    'I would be happy to provide any additional information.',
+    'Thank you for the thoughtful questions about my time at the clinic.',
+    "The hospital's approach to discharge planning is impressive.",
+    'I remain very interested in the position and the team.',
+    'I am excited about the possibility of contributing to the fall reopening.',
+    'Your story of starting as a volunteer and rising to director was inspiring.',
+    'The grant-funded program you described reaches families early.',
+    'I was glad to hear that most docents stay after their first year.',
+    'I would enjoy helping plan the volunteer schedule for the spring.',
+])]
+
+@pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
+def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
+    assert rule in rules_fired(with_sentence(sentence))
+
+
+@pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, _, good in INTENT_CASES for s in good])
+def test_intent_rule_lets_a_look_alike_good_sentence_through(rule: str, sentence: str) -> None:
+    assert rules_fired(with_sentence(sentence)) == set()
+
+
+# --- what people paste into check ------------------------------------------------------
+
+
+def test_a_pasted_body_without_subject_is_a_warning_only() -> None:
+    note, result = check_pasted(GOOD_BODY, FACTS, DANA)
+    assert note.subject == "" and note.body == GOOD_BODY
+    subject = [v for v in result.violations if v.rule == "subject"]
+    assert [v.severity for v in subject] == ["warning"]
+    assert "subject" in rules_fired(Note(subject="", body=GOOD_BODY))  # a draft without one still fails
+
+
+def test_a_subject_line_and_other_pasted_headers_are_read() -> None:
+    text = f"To: Dana Whitfield <dana@northwind.example>\nSubject: {GOOD_SUBJECT}\n\n{GOOD_BODY}"
+    assert parse_note_text(text) == Note(subject=GOOD_SUBJECT, body=GOOD_BODY)
+    assert parse_note_text(f"Subject: {GOOD_SUBJECT}\n{GOOD_BODY}") == Note(subject=GOOD_SUBJECT, body=GOOD_BODY)
+    assert parse_note_text("Dana:\n\nThank you.").body == "Dana:\n\nThank you."
+
+
+def test_the_files_write_saves_are_checked_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    assert invoke("write", EXAMPLE, "--out", out).exit_code == 0
+    saved = sorted(out.glob("dana-whitfield*"))
+    assert {path.suffix for path in saved} == {".md", ".eml"}
+    notes = [parse_note_text(path.read_text(encoding="utf-8")) for path in saved]
+    assert notes[0] == notes[1] and notes[0].subject  # the same note from either file
+    assert "Dana" in notes[0].body.splitlines()[0] and not any(h in notes[0].body for h in ("**", "Subject", "Content-"))
+    for path in saved:
+        result = invoke("check", path, "--facts", EXAMPLE, "--to", DANA.name, "--json")
+        assert result.exit_code == 0, result.output
+        assert not [v for v in json.loads(result.stdout)["violations"] if v["rule"] == "subject"]
+
+
+def test_an_eml_is_decoded_headers_and_all() -> None:
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Dana — merci,") + "\n" + " ".join(["Naïve café résumé"] * 12)
+    message = EmailMessage()
+    message["To"] = "Dana Whitfield <dana@northwind.example>"
+    message["Subject"] = "Thank you — a café chat"
+    message.set_content(body + "\n", cte="quoted-printable")
+    raw = message.as_bytes().decode("ascii")
+    assert "=C3=A9" in raw and "=?utf-8?" in raw  # encoded on disk, header and body
+    assert parse_note_text(raw) == Note(subject="Thank you — a café chat", body=body)
+
+
+def test_text_is_composed_before_any_rule_sees_it() -> None:
+    decomposed = unicodedata.normalize("NFD", "Dear Zoë,\n\nThank you")
+    note = parse_note_text(decomposed)
+    assert note.body == "Dear Zoë,\n\nThank you" and unicodedata.is_normalized("NFC", note.body)
+    assert Note(subject=unicodedata.normalize("NFD", "Café"), body="").subject == "Café"
+
+
+# --- fact terms in other forms, numbers, other scripts ----------------------------------
+
+
+def _facts_with(**dana: object) -> tuple:
+    person = DANA.model_copy(update=dana)
+    facts = FACTS.model_copy(update={"interviewers": [person, *FACTS.interviewers[1:]]})
+    return facts, person
+
+
+@pytest.mark.parametrize(("topic", "sentence"), [
+    ("forecasting page volume with SARIMA", "I enjoyed our talk about SARIMA-based forecasting of pages."),
+    ("moving patients from IV-to-PO antibiotics", "Your point about early IV antibiotics stayed with me."),
+    ("the Grafana dashboards", "Grafana's alert rules and the Grafana-style dashboards were a highlight."),
+    ("the SLO review", "Your SLOs and the SLO-driven reviews were a highlight."),
+])
+def test_hyphenated_possessive_and_inflected_fact_terms_are_the_fact(topic: str, sentence: str) -> None:
+    facts, person = _facts_with(topics=[topic, *DANA.topics])
+    result = check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" not in {v.rule for v in result.violations}
+    invented = check_note(with_sentence("Our Datadog-based alerting was similar."), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" in {v.rule for v in invented.violations}
+
+
+@pytest.mark.parametrize("sentence", ["Coverage went from 60% to 83% in a year.", "We ran an 8D review after the outage.",
+                                      "The score was 8D on the chart."])
+def test_numbers_are_not_emoticons(sentence: str) -> None:
+    result = check_note(with_sentence(sentence))
+    assert "emoji" not in {v.rule for v in result.violations}
+    assert "emoji" in {v.rule for v in check_note(with_sentence("Great chat 8-)")).violations}
+
+
+@pytest.mark.parametrize(("name", "greeting", "stranger"), [
+    ("王伟", "尊敬的王伟：", "亲爱的李娜，"),
+    ("王伟", "Dear 王伟,", "Dear 李娜,"),
+    ("محمد حداد", "عزيزي محمد،", "عزيزي أحمد،"),
+    ("محمد حداد", "Dear محمد,", "Dear أحمد,"),
+    ("प्रिया शर्मा", "प्रिय प्रिया जी,", "प्रिय अनीता जी,"),
+    ("प्रिया शर्मा", "Dear प्रिया,", "Dear अनीता,"),
+])
+def test_names_in_scripts_without_capitals_greet_correctly(name: str, greeting: str, stranger: str) -> None:
+    facts, person = _facts_with(name=name)
+    greeted = check_note(with_sentence(greeting, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert {v.rule for v in greeted.violations} & {"no_greeting", "greeting_name", "wrong_recipient"} == set()
+    wrong = check_note(with_sentence(stranger, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert "wrong_recipient" in {v.rule for v in wrong.violations}
+
+
+def test_compensation_from_the_facts_is_still_shown_as_a_warning() -> None:
+    facts, person = _facts_with(topics=["how the salary bands work for SREs", *DANA.topics])
+    note = with_sentence("I appreciated your openness about the salary bands.")
+    found = {v.rule: v.severity for v in check_note(note, facts, person, now=AT_INTERVIEW).violations}
+    assert found == {"compensation": "warning"}
+    assert "compensation" in rules_fired(note)  # not in these facts: an error
+
+
+def test_a_note_citing_only_a_colleagues_topic_does_not_cite_this_interviewer() -> None:
+    priya_topic = "Your plans for capacity planning on the robot telemetry pipeline were fascinating."
+    marcus = Interviewer(name="Marcus Chen", topics=["telemetry pipeline capacity and on-call load"])
+    facts = FACTS.model_copy(update={"interviewers": [FACTS.interviewers[1], marcus]})
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Marcus,").replace(
+        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing.", priya_topic
+    ).replace("It was a pleasure to discover that we both mentor at a coding club for teens.", "")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), facts, marcus, now=AT_INTERVIEW)
+    assert "no_reference" in {v.rule for v in result.violations}
+    own = body.replace(priya_topic, "Your point about on-call load on the telemetry pipeline stayed with me.")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=own), facts, marcus, now=AT_INTERVIEW)
+    assert "no_reference" not in {v.rule for v in result.violations}
+
+
+@pytest.mark.parametrize("sentence", [
+    "I loved hearing about the overnight hackathon program you are launching.",
+    "Your new teen apprenticeship program for the club sounds wonderful.",
+    "Routing alerts across the seven regional clusters sounds like a real challenge.",
+])
+def test_a_program_or_count_the_facts_do_not_have_is_invented(sentence: str) -> None:
+    assert "invented_fact" in rules_fired(with_sentence(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "The coding club mentoring program you mentioned sounds rewarding.",
+    "I would be glad to help build on-call training programs.",
+    "The onboarding program you described sounds well run.",
+    "The three of us covered a lot of ground on alert routing.",
+    "My five years running Kubernetes in production would carry over.",
+])
+def test_programs_and_counts_from_the_facts_are_not_invented(sentence: str) -> None:
+    assert rules_fired(with_sentence(sentence)) == set()
+
+
+# --- huge notes -------------------------------------------------------------------------
+
+
+def test_repeated_hits_of_a_rule_are_one_violation_with_a_count() -> None:
+    body = GOOD_BODY.replace("Best regards", "lorem ipsum dolor " * 16_000 + "\n\nBest regards")
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), FACTS, DANA, now=AT_INTERVIEW)
+    assert len(result.violations) < 20
+    placeholder = [v for v in result.violations if v.rule == "placeholder"]
+    assert len(placeholder) == 1 and placeholder[0].count == 16_000
+    assert placeholder[0].message.endswith("(16000 times)")
+    dumped = placeholder[0].model_dump(mode="json")
+    assert dumped["count"] == 16_000 and set(dumped) == {"rule", "category", "severity", "message", "excerpt", "count"}
+    assert len(json.dumps([v.model_dump(mode="json") for v in result.violations])) < 5_000
+    single = check_note(with_sentence("I am very interested in the {role} role."), FACTS, DANA, now=AT_INTERVIEW)
+    assert "count" not in next(v for v in single.violations if v.rule == "placeholder").model_dump(mode="json")
+
+
+def test_many_capitalised_words_and_exclamations_stay_bounded() -> None:
+    body = GOOD_BODY.replace(ANCHOR_TEXT, "Wow! " * 5_000 + "Zorblax Quux. " * 5_000)
+    result = check_note(Note(subject=GOOD_SUBJECT, body=body), FACTS, DANA, now=AT_INTERVIEW)
+    assert len(result.violations) < 20
+    assert {v.rule: v.count for v in result.violations}["exclamation"] == 4_999
+
+
+ANCHOR_TEXT = "I am very interested in the role and in contributing to the team."
+
+
+def test_first_days_talk_about_what_the_facts_describe_is_a_topic_not_a_presumption() -> None:
+    facts, person = _facts_with(topics=["the 12-week orientation for new SREs", *DANA.topics])
+    sentence = "I have already read up on the 12-week orientation for new SREs."
+    assert "presumption" not in {v.rule for v in check_note(with_sentence(sentence), facts, person,
+                                                          now=AT_INTERVIEW).violations}
+    assert "presumption" in rules_fired(with_sentence(sentence))  # not in these facts: settled talk of my onboarding
+
+
+def test_thanks_in_other_scripts_count_as_thanks() -> None:
+    for thanks in ("非常感谢您抽出时间。", "شكراً جزيلاً على وقتك.", "आपके समय के लिए धन्यवाद।"):
+        body = GOOD_BODY.replace("Thank you for meeting with me", "I met with you").replace(
+            "Thank you again for your time.", thanks)
+        assert "no_thanks" not in rules_fired(Note(subject=GOOD_SUBJECT, body=body))
