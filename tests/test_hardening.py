@@ -487,3 +487,13 @@ def test_damaged_run_facts_are_one_line_naming_the_run(home: Path, damage: str) 
         db.execute("UPDATE runs SET facts_json = ?", (damage,))
     for command in (("show", run_id), ("regenerate", "--to", "dana", "--tweak", "shorter")):
         assert_one_line_error(invoke(*command), f"run {run_id}", "saved facts")
+
+
+def test_check_prints_a_hand_written_note_without_its_escape_sequences(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Dear Dana,\n\nThank you \x1b]52;c;ZXZpbA==\x07 for the time \x1b[2J today.\n\nJordan Rivera\n",
+                    encoding="utf-8")
+    result = invoke("check", note)
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Thank you \ufffd]52;c;ZXZpbA==\ufffd for the time" in result.stdout  # shown, not acted on
+    assert "Subject: " not in result.stdout  # a pasted body has no subject line to print

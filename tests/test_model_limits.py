@@ -333,3 +333,19 @@ def test_a_runaway_draft_is_not_sent_back_whole_in_the_repair_prompt(facts, dana
     base = sum(len(m["content"]) for m in repair_messages(facts, dana, limits, short, []))
     assert grown - base < 20 * limits.max_words  # about 2 x the word limit, not 50,000 words
     assert "[... cut here: the draft went on for" in repair_messages(facts, dana, limits, huge, [])[1]["content"]
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://127.0.0.1/v1", "localhost:8080", "http://127.0.0.1:abc/v1"])
+def test_a_bad_openai_base_url_is_one_line(tmp_path, url) -> None:
+    done = run_cli("write", "examples/interview.yaml", "--model", MODEL, base_url=url, home=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("followup: OPENAI_BASE_URL: ")
+
+
+def test_bidirectional_overrides_never_reach_the_output() -> None:
+    from followup.textsafety import clean_line, clean_text
+
+    tricky = "Thanks\u202egnp.exe\u202c and \u2066isolated\u2069"
+    assert clean_text(tricky) == clean_line(tricky) == "Thanksgnp.exe and isolated"
+    assert clean_text("नमस्ते \u200d👩‍💻") == "नमस्ते \u200d👩‍💻"  # joiners that scripts and emoji need stay

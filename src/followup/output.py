@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .facts import Facts
 from .guardrails import Violation
-from .textsafety import clean_line, clean_text
+from .textsafety import clean_line, clean_text, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -162,7 +162,9 @@ def print_check(console: Console, note: Note, result: CheckResult) -> None:
     from rich.text import Text
 
     for field, label in (("subject", "Subject: "), ("body", "")):
-        source = getattr(note, field)
+        source = visible(getattr(note, field))
+        if field == "subject" and not source:
+            continue  # a pasted body: there is no subject line to show
         text = Text(label + source)
         for violation in result.violations:
             if violation.field == field and violation.end > violation.start:

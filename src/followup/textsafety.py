@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 and C1 controls and DEL, except \n and \t (Unicode line separators become \n first).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls and DEL, except \n and \t (Unicode line separators become \n first), and the
+# bidirectional overrides and isolates, which can make text read otherwise than it is (U+202E).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
 
@@ -25,3 +26,11 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line: line breaks of every kind become a space, then as ``clean_text``."""
     return " ".join(clean_text(_LINE_BREAKS.sub(" ", text)).split())
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character shown as U+FFFD: the same length, so spans into it still fit.
+
+    For printing a note as the user wrote it (``check``), where escapes must not act on the terminal.
+    """
+    return _CONTROLS.sub("\ufffd", text)

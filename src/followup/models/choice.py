@@ -39,7 +39,26 @@ def settings_from_env(model: str | None = None, timeout: float | None = None,
             f"model {name!r} needs an endpoint: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
             "(a local server such as Ollama), or use --model offline"
         )
+    if base_url and name != OFFLINE:
+        _check_base_url(base_url)
     return ModelSettings(name, base_url, api_key, timeout or DEFAULT_TIMEOUT, used_default, parallel)
+
+
+def _check_base_url(url: str) -> None:
+    """OPENAI_BASE_URL must be an http(s) address a client can parse; say so in one line, not a traceback."""
+    from urllib.parse import urlsplit
+
+    from .base import public_url
+
+    shown = public_url(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise ModelConfigError(f"OPENAI_BASE_URL: {shown!r} is not a valid address ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ModelConfigError(f"OPENAI_BASE_URL: {shown!r} is not an http:// or https:// address, "
+                               "e.g. http://localhost:11434/v1")
 
 
 def open_model(settings: ModelSettings) -> Model:
