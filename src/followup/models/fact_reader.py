@@ -337,7 +337,9 @@ def _as_clause_to_add(text: str) -> tuple[str, str, str, str]:
     added = parts[1].strip() if len(parts) > 1 else ""
     if added:
         added = _addition_text(added)
-        if not added or _NEGATIVE.search(added) or _UNFIT.search(added):
+        # "messed up the sauce temp, want to say I know it should be 165": without its first half, "it" means nothing.
+        if not added or _NEGATIVE.search(added) or _UNFIT.search(added) or (
+                _NEGATIVE.search(problem) and re.search(r"\b(?:it|that|this|they|them)\b", added, re.I)):
             added = ""
     if match := _ADDITION_LEAD.match(problem):
         problem = problem[match.end():]
@@ -407,7 +409,7 @@ def _as_highlight(text: str) -> tuple[str, str, str, str]:
     words = clause.split()
     if (words and words[0].islower() and words[0] not in {"the", "a", "an", "you", "we", "our", "your", "every",
                                                            "each", "all", "most", "there", "this", "that", "its"}
-            and not words[0][0].isdigit() and len(words) > 1 and _FINITE.match(" ".join(words[1:3]))):
+            and not words[0][0].isdigit() and any(_FINITE.fullmatch(w) for w in words[1:3])):
         clause = "the " + clause  # "unit is opening 8 new beds" reads "the unit is opening 8 new beds"
     return ("highlight", clause, "", "")
 
