@@ -156,13 +156,17 @@ _QUESTION_WORD = re.compile(r"^(?:how|what|why|when|where|whether|which|who|if)\
 _THIRD_TO_SECOND = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "do not", "isn't": "are not"}
 _NOT_VERBS = {"and", "or", "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "both", "also", "too"}
 _FINITE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must|wants?|needs?|"
+    r"(?<![-\w'])(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must|wants?|needs?|"
     r"thinks?|said|says|asked|asks|told|loves?|likes?|uses?|runs?|plans?|expects?|hopes?|lost|lose|gets?|got|"
     r"makes?|made|goes|went|takes?|took|knows?|knew|starts?|started|opens?|opened|launch(?:es)?|launched|"
     r"moves?|moved|hires?|hired|works?|worked|spends?|spent|grows?|grew|keeps?|kept|sees?|saw|calls?|called|"
     r"speaks?|spoke|studied|studies|trained|coach(?:es)?|coached|volunteers?|volunteered|did|does|feels?|felt|"
     r"hate|hates|love|prefer|prefers|rotate|rotates|cover|covers|offer|offers|struggle|struggles|"
-    r"aims?|intends?|tries|tried|'re|'s|am)\b", re.I)
+    r"aims?|intends?|tries|tried|am)(?![-\w'])", re.I)
+# The verbs that make an item a clause rather than a noun phrase ("the unit is short-staffed").
+_CLAUSE_VERB = re.compile(r"(?<![-\w'])(?:is|are|was|were|has|have|had|will|would|can|could|should|must|does|did|do|"
+                          r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got)(?![-\w'])", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|because|while)\b", re.I)
 _PAST_START = re.compile(
     r"^(?:ran|led|built|wrote|opened|won|grew|cut|managed|launched|started|created|designed|trained|taught|"
     r"raised|saved|reduced|increased|improved|handled|oversaw|supervised|developed|implemented|organi[sz]ed|"
@@ -181,7 +185,7 @@ def _second_person(clause: str) -> str:
     """A clause about the interviewer said to them: "she also has a dog" becomes "you also have a dog"."""
     match = _THEIR_CLAUSE.match(clause)
     if not match:
-        return _possessives(clause)
+        return _possessives(clause, plural=True)
     verb = match.group("verb")
     lower = verb.lower()
     if lower in _THIRD_TO_SECOND:
@@ -193,32 +197,53 @@ def _second_person(clause: str) -> str:
             verb = verb[:-2]
         elif lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
             verb = verb[:-1]
-    return _possessives(f"you {match.group('adverb') or ''}{verb}{match.group('rest')}")
+    return _possessives(f"you {match.group('adverb') or ''}{verb}{match.group('rest')}", plural=True)
 
 
-def _possessives(text: str) -> str:
-    """The interviewer's "her team", "his unit", "they do" said to them: "your team", "your unit", "you do"."""
-    text = re.sub(r"\b(?:her|his|their)\b(?= (?:own )?[a-z])", "your", text)
-    text = re.sub(r"\b(?:she|he|they)\b(?= \w)", "you", text)
-    text = re.sub(r"\b(?:him|them)\b", "you", text)
+def _possessives(text: str, plural: bool = False) -> str:
+    """The interviewer's "her team", "his unit" said to them: "your team", "your unit". With ``plural``
+    (the item is about "they", the interviewer's side), "their" and "they" are shifted too."""
+    text = re.sub(r"\b(?:her|his)\b(?= (?:own )?[a-z])", "your", text)
+    text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
+    text = re.sub(r"\bhim\b", "you", text)
+    if plural:
+        text = re.sub(r"\btheir\b(?= (?:own )?[a-z])", "your", text)
+        text = re.sub(r"\bthey\b(?= \w)", "you", text)
+        text = re.sub(r"\bthem\b", "you", text)
     text = re.sub(r"\byou (?:is|was)\b", lambda m: "you are" if "is" in m.group() else "you were", text)
     text = re.sub(r"\byou (has|does|wants|needs|says|thinks|likes|loves|runs|uses|plans|expects|hopes|speaks)\b",
                   lambda m: "you " + {"has": "have", "does": "do"}.get(m.group(1), m.group(1)[:-1]), text)
     return text
 
 
+_COMMON_STARTS = set(
+    "a an the how what why when where which whether who our my we your their its this that these those both some "
+    "more most much many any all each every she he they you it there asked talked discussed spoke chatted "
+    "mentioned said told wants needs has have had is are was were also just really lots lot another other "
+    "new old big small great good long short first second last next about".split())
+
+
 def _lower_first(text: str) -> str:
-    """Mid-sentence, a fact starts lower-case unless its first word is a name, an acronym or "I"."""
+    """Mid-sentence, a fact starts lower-case unless its first word may be a name, an acronym or "I"."""
     first = text.split(" ", 1)[0]
-    if first == "I" or first.startswith("I'") or not first[:1].isupper() or not first[1:].islower():
+    if not first[:1].isupper() or not first[1:].islower() or first.lower() in _CAPITALISED:
         return text
-    if first.lower() in _CAPITALISED or first.rstrip(".").lower() in {"dr", "mr", "ms", "mrs", "prof"}:
-        return text
-    return first.lower() + text[len(first):]
+    if first.lower() in _COMMON_STARTS or re.fullmatch(r"[A-Z][a-z]+(?:ing|ed)", first):
+        return first.lower() + text[len(first):]
+    return text
 
 
 def _has_finite_verb(text: str) -> bool:
     return bool(_FINITE.search(text))
+
+
+def _is_clause(text: str) -> bool:
+    """A main verb outside any relative clause: "the unit is short-staffed", not "the team that is growing"."""
+    for match in _CLAUSE_VERB.finditer(text):
+        before = text[: match.start()].split()[-4:]
+        if not any(_RELATIVE.fullmatch(word) for word in before):
+            return True
+    return False
 
 
 def _clean_clause(text: str) -> str:
@@ -376,7 +401,8 @@ def _as_strength(text: str) -> tuple[str, str, str, str]:
     parts = [p.strip() for p in re.split(r",\s*|;\s*", text) if p.strip()]
     phrases = [_strength_part(p) for p in parts]
     if len(phrases) > 1 and all(kind == "strength_np" for kind, _ in phrases):
-        return ("strength_np", " and ".join(p for _, p in phrases), "", "")
+        short = all(len(p.split()) <= 5 for _, p in phrases)
+        return ("strength_np", (" and " if short else ", ").join(p for _, p in phrases), "", "")
     kind, phrase = phrases[0] if len(phrases) == 1 else _strength_part(text)
     return (kind, phrase, "", "")
 
@@ -397,13 +423,13 @@ def _strength_part(text: str) -> tuple[str, str]:
         return ("strength_adj", _lower_first(text))
     if _PAST_START.match(text) or re.match(r"^[a-z]+ed\b", text):
         return ("strength_clause", "I " + text)
-    if _has_finite_verb(text) or _CLAUSE_START.match(text):
+    if _is_clause(text) or _CLAUSE_START.match(text):
         return ("unusable", text)
     return ("strength_np", _lower_first(text))
 
 
 def _as_highlight(text: str) -> tuple[str, str, str, str]:
-    clause = _possessives(_lower_first(text))
+    clause = _possessives(_lower_first(text), plural=re.match(r"^they\b", text, re.I) is not None)
     if not _has_finite_verb(clause):
         return ("topic", clause, "", "")
     words = clause.split()
@@ -437,14 +463,14 @@ def _as_topic(text: str) -> tuple[tuple[str, str, str, str], ...]:
     # "staff retention, she said they lost 3 cooks": a topic, then a point about it.
     head, _, tail = text.partition(", ")
     found: list[tuple[str, str, str, str]] = []
-    if tail and not _has_finite_verb(head) and not _QUESTION_WORD.match(head) and not _PAST_START.match(head):
+    if tail and not _is_clause(head) and not _QUESTION_WORD.match(head) and not _PAST_START.match(head):
         tail = _DURATION.sub("", tail)
         tail_read = _as_topic(tail) if tail and (_CLAUSE_START.match(tail) or _LEAD_IN.match(tail)) else ()
         if tail_read or not tail or _LEAD_IN.match(tail + " "):
             found.append(_one_topic(head))
             found += [t for t in tail_read if t[0] in ("point", "question")]
             return tuple(found)
-    if tail and len(tail.split()) <= 3 and re.search(r"\d", tail) and not _has_finite_verb(tail):
+    if tail and len(tail.split()) <= 3 and re.search(r"\d", tail) and not _is_clause(tail):
         kind, phrase, _, _ = _one_topic(head)
         return ((kind, f"{phrase} ({tail})", "", ""),)  # "a typical week, 50-60 hours"
     return (_one_topic(_DURATION.sub("", text)),)
@@ -468,7 +494,7 @@ def _one_topic(text: str) -> tuple[str, str, str, str]:
             return ("question", rest, "", "")
         return ("unusable", text, "", "")
     if match := _REPORTED.match(text):
-        rest = _possessives(_clean_clause(match.group("rest")))
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         verb = match.group("verb").lower()
         if match.group("that") or (_has_finite_verb(rest) and not _QUESTION_WORD.match(rest)):
             return ("point", rest, "", "")
@@ -488,7 +514,7 @@ def _one_topic(text: str) -> tuple[str, str, str, str]:
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
-    if _has_finite_verb(text):
+    if _is_clause(text):
         return ("unusable", text, "", "")
     return ("topic", text, "", "")
 
