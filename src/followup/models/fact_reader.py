@@ -548,10 +548,12 @@ def read_candidate_facts(facts: Facts) -> dict[str, list[Fact]]:
     }
 
 
-def left_out_notices(facts: Facts) -> list[str]:
-    """One line per item the offline composer leaves out, naming its field and how to phrase it."""
+def left_out_notices(facts: Facts, names: list[str] | None = None) -> list[str]:
+    """One line per item the offline composer leaves out (of the notes to ``names``, or all),
+    naming its field and how to phrase it so it can be used."""
     found = []
-    lists = [read_candidate_facts(facts)] + [read_interviewer_facts(facts, i) for i in range(len(facts.interviewers))]
+    lists = [read_candidate_facts(facts)] + [read_interviewer_facts(facts, i) for i, p in enumerate(facts.interviewers)
+                                             if names is None or p.name in names]
     for by_field in lists:
         for field, items in by_field.items():
             for fact in items:

@@ -67,9 +67,9 @@ class OfflineComposer:
         style = style_for(request.facts, request.interviewer, request.tweak_chain, len(request.tweaks))
         note = compose(request.facts, request.interviewer, style)
         if request.tweaks:
-            earlier = request.tweak_chain[: -len(request.tweaks)]
-            before = compose(request.facts, request.interviewer,
-                             style_for(request.facts, request.interviewer, earlier, 0))
+            # Against the version the user has: the facts may have been edited since it was written.
+            before = request.previous or compose(request.facts, request.interviewer, style_for(
+                request.facts, request.interviewer, request.tweak_chain[: -len(request.tweaks)], 0))
             _check_tweaks_took_effect(request.tweaks, before, note)
         return ModelReply(note=note, raw=json.dumps(note.model_dump(), ensure_ascii=False))
 
