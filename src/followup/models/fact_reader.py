@@ -25,6 +25,12 @@ from ..facts import Facts
 #   interest_np shared ground as a noun phrase: "trail running"
 #   strength_np / strength_adj / strength_clause   a candidate strength as a phrase, "good with ...", "I ran ..."
 #   highlight   a clause true of the whole day: "the unit is opening 8 new beds in March"
+#   topic_self  a topic about the candidate: "my time at the county clinic"
+#   asked       what the candidate asked: "the training budget"
+#   recap       what the candidate told them, as a clause: "I closed 92% of files within 30 days"
+#   enjoyed     part of the day the candidate enjoyed: "the campus tour with a student guide"
+#   unasked     something the candidate meant to ask about: "the reporting structure"
+#   more        a subject to say more about: "my Terraform work"
 #   missing     something not said in the interview: "my CCRN", "that I can work Sundays"
 #   explain     something said too thinly: "my Opera PMS experience"
 #   addition    a first-person clause to add: "I use SBAR and escalate ..."
@@ -32,9 +38,6 @@ from ..facts import Facts
 #   doubt       a point the candidate undersold: its subject ("online teaching")
 #   correction  a number to correct: text is the corrected statement, ``wrong`` the number said
 #   unusable    anything else: left out, with a notice
-KINDS = ("topic", "question", "point", "moment", "interest", "interest_np", "strength_np", "strength_adj",
-         "strength_clause", "highlight", "missing", "explain", "addition", "followup", "doubt", "correction",
-         "unusable")
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,28 @@ _CAPITALISED = {w.lower(): w for w in (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July August September "
     "October November December English Spanish French German Portuguese Italian Mandarin Cantonese Chinese "
     "Japanese Korean Arabic Hindi Urdu Bengali Punjabi Russian Polish Ukrainian Vietnamese Tagalog Filipino Farsi "
-    "Persian Hebrew Greek Turkish Dutch Swahili Somali Amharic Haitian Creole Thai Khmer Hmong Navajo Latin "
+    "Persian Hebrew Greek Turkish Dutch Swahili Somali Amharic Haitian Creole Thai Khmer Hmong Navajo Latin Tamil "
+    "Telugu Malayalam Gujarati Marathi Nepali Burmese Yoruba Igbo Hausa Zulu Malay Indonesian Romanian Hungarian "
+    "Czech Serbian Croatian Albanian Armenian Kurdish Pashto Dari Tigrinya Oromo Swedish Norwegian Danish Finnish "
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
     "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
     "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia "
     "Washington Wisconsin Wyoming Chicago Boston Seattle Denver Atlanta Houston Dallas Philadelphia Phoenix "
-    "Toronto Vancouver Montreal London Paris Berlin Madrid Rome Lyon Dublin Sydney Melbourne Tokyo Mexico "
-    "Canada Europe Asia Africa America Christmas Thanksgiving Easter Ramadan Diwali").split()}
+    "Toronto Vancouver Montreal London Paris Berlin Madrid Rome Lyon Dublin Sydney Melbourne Tokyo Fresno Tacoma "
+    "Portland Austin Detroit Miami Oakland Sacramento Leeds Manchester Copenhagen Malmö Stockholm Oslo Lisbon Porto "
+    "Mexico Canada Europe Asia Africa America Brazil Italy Spain France Germany Portugal China Japan Korea India "
+    "Vietnam Philippines Nigeria Ghana Kenya Ireland Scotland England Wales Poland Ukraine Russia Israel Egypt "
+    "Colombia Peru Chile Argentina Cuba Jamaica Haiti Australia Sweden Norway Denmark Finland Netherlands Belgium "
+    "Switzerland Austria Greece Turkey Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
+    "Salesforce Workday Tableau Photoshop InDesign Illustrator Figma Procore Revit SketchUp Rhino Lumion AutoCAD "
+    "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid").split()}
 _TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexico": "New Mexico",
                    "north carolina": "North Carolina", "south carolina": "South Carolina",
                    "north dakota": "North Dakota", "south dakota": "South Dakota", "west virginia": "West Virginia",
                    "rhode island": "Rhode Island", "new hampshire": "New Hampshire", "los angeles": "Los Angeles",
                    "san francisco": "San Francisco", "san diego": "San Diego", "sign language": "Sign Language",
-                   "new orleans": "New Orleans", "las vegas": "Las Vegas"}
+                   "new orleans": "New Orleans", "las vegas": "Las Vegas", "big ten": "Big Ten",
+                   "san jose": "San Jose", "st louis": "St. Louis", "new zealand": "New Zealand"}
 # "march" and "may" are months only where a date is meant.
 _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(?<=early )|(?<=late )|(?<=mid )|"
                               r"(?<=mid-)|(?<=next )|(?<=last )|(?<=this )|(?<=of ))(march|may)\b"
@@ -73,30 +85,37 @@ _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(
 _SHORTHAND = [
     (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b", "because"), (r"\bbc\b", "because"),
     (r"(?<=\w) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
-    (r"\b(?:yrs|yr)\b", "years"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
+    (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
-    (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"), (r"\bpt\b(?= \w)", "part-time"),
+    (r"\bincl\.?(?=\s)", "including"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
+    (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
     (r"\bwks\b", "weeks"), (r"\bwk\b", "week"), (r"(?<=\d )mos\b", "months"), (r"(?<=\d )mo\b", "months"),
     (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
     (r"\bdoc review\b", "document review"), (r"\bexp\b", "experience"), (r"\binfo\b", "information"),
     (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
     (r"\bgrads\b", "graduates"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
     (r"\bwasnt\b", "was not"), (r"\bisnt\b", "is not"), (r"\bim\b", "I am"), (r"\bive\b", "I have"),
-    (r"\bi'm\b", "I am"), (r"\bi've\b", "I have"), (r"\bi'd\b", "I would"), (r"\bi'll\b", "I will"),
-    (r"\bI'm\b", "I am"), (r"\bI've\b", "I have"), (r"\bI'd\b", "I would"), (r"\bI'll\b", "I will"),
-    (r"\bthey're\b", "they are"), (r"\bwe're\b", "we are"), (r"\bshe's\b", "she is"), (r"\bhe's\b", "he is"),
-    (r"\bit's\b", "it is"), (r"\bits\b(?= (?:actually|really|\d|[a-z]+ly\b))", "it is"), (r"\bthat's\b", "that is"),
+    (r"\b[Ii]'m\b", "I am"), (r"\b[Ii]'ve\b", "I have"), (r"\b[Ii]'ll\b", "I will"),
+    (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known)\b)", "I had "),
+    (r"\b[Ii]'d\b", "I would"), (r"\bshould've\b", "should have"), (r"\bcould've\b", "could have"),
+    (r"\bthey're\b", "they are"), (r"\bwe're\b", "we are"), (r"\b[Ss]he's been\b", "she has been"),
+    (r"\b[Hh]e's been\b", "he has been"), (r"\bshe's\b", "she is"), (r"\bhe's\b", "he is"), (r"\bShe's\b", "She is"),
+    (r"\bHe's\b", "He is"), (r"\bit's\b", "it is"), (r"\bits\b(?= (?:actually|really|\d|[a-z]+ly\b))", "it is"),
+    (r"\bthat's\b", "that is"), (r"\bthere's\b", "there is"),
     (r"\bdidn't\b", "did not"), (r"\bdon't\b", "do not"), (r"\bcan't\b", "cannot"), (r"\bwasn't\b", "was not"),
     (r"\bisn't\b", "is not"), (r"\bwon't\b", "will not"), (r"\bwouldn't\b", "would not"), (r"\bcouldn't\b", "could not"),
     (r"\bshouldn't\b", "should not"), (r"\bhaven't\b", "have not"), (r"\bi\b", "I"),
+    (r"(?<=[a-z]) stuff\b", " work"), (r"\bway (?=[a-z]+er\b)", "much "),
 ]
-_SHORTHAND_COMPILED = [(re.compile(p, re.I if p.startswith(r"\b(?:yrs") else 0), r) for p, r in _SHORTHAND]
+_SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
-    r"\s*\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek)\b[.!]*"
+    r"\s*\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
+    r"kinda|sorta|basically|honestly|literally)\b[.!]*"
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
-_LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=, ))like,?\s+(?=\w)|\blike\s+(?=\d)|,\s*like,", re.I)
+_LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
+                   r"|\blike\s+(?=\d)|,\s*like,|\s+like$", re.I)
 _SMILEY = re.compile(r"(?<!\w)[:;=][\-o']?[)(DPp](?!\w)")
 
 
@@ -119,7 +138,7 @@ def _capitalise_names(text: str) -> str:
     for lower, proper in _TWO_WORD_NAMES.items():
         text = re.sub(rf"\b{lower}\b", proper, text)
     text = _AMBIGUOUS_MONTH.sub(lambda m: m.group().capitalize(), text)
-    return re.sub(r"\b[a-z]+\b", lambda m: _CAPITALISED.get(m.group()) or _plural_name(m.group()), text)
+    return re.sub(r"(?<![\w-])[a-zö]+\b(?!-)", lambda m: _CAPITALISED.get(m.group()) or _plural_name(m.group()), text)
 
 
 def _plural_name(word: str) -> str:
@@ -128,7 +147,7 @@ def _plural_name(word: str) -> str:
     return proper + "s" if proper else word
 
 
-# --- lead-ins and person ----------------------------------------------------------------
+# --- words and clauses ------------------------------------------------------------------
 
 _LEAD_IN = re.compile(
     r"^(?:(?:we|i|she|he|they|the two of us|both of us)\s+)?(?:also\s+|briefly\s+|mostly\s+|then\s+|really\s+)?"
@@ -142,43 +161,73 @@ _DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+
                        r"\b(?:for|about)\s+(?:a while|a bit|ages|a long time|(?:about |around )?\d+\s*(?:minutes|min|hours|mins))\b.*$",
                        re.I)
 _SUBJECT = r"(?:she|he|they)"
-_ASKED = re.compile(rf"^(?:{_SUBJECT}\s+)?(?:also\s+)?(?:asked|quizzed|grilled|pressed)(?:\s+me)?(?:\s+(?:a lot|a bunch|a few questions|questions|lots))?"
-                    r"\s*(?:about|on|regarding|re|for)?\s+(?P<rest>.+)$", re.I)
-_CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them|about))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_ASKED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?asked(?:\s+me)?|(?:also\s+)?asked\s+me|(?:{_SUBJECT}\s+)?(?:quizzed|grilled|pressed)\s+me)"
+                    r"(?:\s+(?:a lot|a bunch|a few questions|questions|lots))?\s*(?:about|on|regarding|re|for)?\s+(?P<rest>.+)$", re.I)
+_BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)\s+"
+                             r"(?:about\s+|through\s+|that\s+)?(?P<rest>.+)$", re.I)
 _REPORTED = re.compile(rf"^{_SUBJECT}\s+(?:also\s+)?(?P<verb>said|mentioned|explained|told me|shared|noted|described|pointed out|"
                        r"brought up|talked about|walked me through|showed me|gave me|stressed|emphasi[sz]ed)"
                        r"(?:\s+(?P<that>that))?\s+(?P<rest>.+)$", re.I)
 _THEIR_CLAUSE = re.compile(rf"^(?P<subject>{_SUBJECT})\s+(?P<adverb>(?:also|too|both|really|still|just|clearly|now)\s+)?(?P<verb>[a-z']+)(?P<rest>.*)$",
                            re.I)
+_IMPRESSION = re.compile(rf"^{_SUBJECT}\s+(?:also\s+|really\s+)?(?:seemed|seems|looked|looks|sounded|sounds|appeared|felt)\b", re.I)
 _BOTH = re.compile(r"^(?:we\s+)?both\s+|^we\s+(?:both|each)\s+|^(?:same|also)\s+", re.I)
 _CLAUSE_START = re.compile(r"^(?:I|we|you|she|he|they|it|there)\b", re.I)
 _QUESTION_WORD = re.compile(r"^(?:how|what|why|when|where|whether|which|who|if)\b", re.I)
 _THIRD_TO_SECOND = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "do not", "isn't": "are not"}
-_NOT_VERBS = {"and", "or", "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "both", "also", "too"}
 _FINITE = re.compile(
     r"(?<![-\w'])(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must|wants?|needs?|"
     r"thinks?|said|says|asked|asks|told|loves?|likes?|uses?|runs?|plans?|expects?|hopes?|lost|lose|gets?|got|"
     r"makes?|made|goes|went|takes?|took|knows?|knew|starts?|started|opens?|opened|launch(?:es)?|launched|"
     r"moves?|moved|hires?|hired|works?|worked|spends?|spent|grows?|grew|keeps?|kept|sees?|saw|calls?|called|"
-    r"speaks?|spoke|studied|studies|trained|coach(?:es)?|coached|volunteers?|volunteered|did|does|feels?|felt|"
-    r"hate|hates|love|prefer|prefers|rotate|rotates|cover|covers|offer|offers|struggle|struggles|"
-    r"aims?|intends?|tries|tried|am)(?![-\w'])", re.I)
+    r"speaks?|spoke|studied|studies|trained|coach(?:es)?|coached|volunteers?|volunteered|feels?|felt|"
+    r"hate|hates|love|prefer|prefers|rotate|rotates|cover|covers|offer|offers|struggle|struggles|won|climbs?|"
+    r"fish|fishes|rowed|ran|run|grew|did|play|plays|played|aims?|intends?|tries|tried|am|"
+    r"rolling|switching|moving|opening|bidding|piloting|hiring|launching|building|expanding|renovating)(?![-\w'])", re.I)
 # The verbs that make an item a clause rather than a noun phrase ("the unit is short-staffed").
 _CLAUSE_VERB = re.compile(r"(?<![-\w'])(?:is|are|was|were|has|have|had|will|would|can|could|should|must|does|did|do|"
-                          r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got)(?![-\w'])", re.I)
+                          r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got|took|"
+                          r"barked|dropped|walked|kept|smelled|gets|get|reviews|uses|runs|sees|starts|opens)(?![-\w'])", re.I)
+_PAST_CLAUSE = re.compile(r"(?<![-\w'])(?:was|were|had|took|got|went|did|lost|barked|dropped|walked|kept|smelled|"
+                          r"laughed|felt|[a-z]+ed)(?![-\w'])", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|because|while)\b", re.I)
 _PAST_START = re.compile(
     r"^(?:ran|led|built|wrote|opened|won|grew|cut|managed|launched|started|created|designed|trained|taught|"
     r"raised|saved|reduced|increased|improved|handled|oversaw|supervised|developed|implemented|organi[sz]ed|"
-    r"coordinated|delivered|completed|passed|earned|made|did|cooked|served|worked|taught|mentored|coached|"
-    r"precepted|ran|hosted|drove|sold|closed|fixed|installed|wired|rebuilt|redesigned|migrated|"
-    r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|wrote|won|took|set up|spent)\b", re.I)
+    r"coordinated|delivered|completed|passed|earned|made|did|cooked|served|worked|mentored|coached|"
+    r"precepted|hosted|drove|sold|closed|fixed|installed|wired|rebuilt|redesigned|migrated|balanced|"
+    r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|took|set up|spent|gave)\b", re.I)
+# A strength jotted with its verb and no "I": "speaks Tamil", "carry about 150 files".
+_PRESENT_START = re.compile(
+    r"^(?:speak|read|write|know|carry|handle|manage|run|lead|supervise|train|teach|coach|mentor|work|show up|"
+    r"keep|love|enjoy|use|hold|own|build|fix|cook|drive)(?:s|es)?\b", re.I)
 _NEGATIVE = re.compile(
     r"\b(?:blank\w*|fumbl\w*|stumbl\w*|mess\w* up|messed|botch\w*|bomb\w*|flubb?\w*|struggl\w*|wrong|mistakes?|"
     r"undersold|understated|downplayed|screw\w* up|choked|froze|awkward|nervous|rambl\w*|terrible|awful|"
-    r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad)\b", re.I)
-_UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|"
-                    r"not sure|idk|maybe|salary|pay|benefits|pto|per hour|an hour|/hr)\b", re.I)
+    r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad|sorry|apolog\w*|nightmare|worst|hate|hated|confusing|"
+    r"annoying|rude|late|freezing|froze|dropped|barked)\b", re.I)
+_UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
+                    r"not sure|idk|maybe|salary|salaries|pay|paid|paycheck|compensation|benefits package|pto|bonus\w*|"
+                    r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
+                    r"paid time off|vacation days|relocation|"
+                    r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
+                    r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
+_EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
+               "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
+               "hot|fancy|new|pretty|calm|warm|packed|long|short|fast|slow|easy|hard")
+_REMARK = re.compile(rf"^(?:really |so |very |super )?(?:{_EVALUATIVE})\b|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
+                     rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))\b", re.I)
+_PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
+                     r"(?:lovely|nice|great|fun|beautiful|wonderful|helpful|fantastic|impressive|interesting)$", re.I)
+_DETERMINERS = {"the", "a", "an", "you", "we", "our", "your", "every", "each", "all", "most", "there", "this",
+                "that", "its", "my", "their", "his", "her", "some", "no", "any", "both", "it", "I", "they", "she", "he"}
+_COMMON_STARTS = set(
+    "a an the how what why when where which whether who our my we your their its this that these those both some "
+    "more most much many any all each every she he they you it there asked talked discussed spoke chatted "
+    "mentioned said told wants needs has have had is are was were also just really lots lot another other "
+    "new old big small great good long short first second last next about".split())
 
 
 def _second_person(clause: str) -> str:
@@ -201,26 +250,26 @@ def _second_person(clause: str) -> str:
 
 
 def _possessives(text: str, plural: bool = False) -> str:
-    """The interviewer's "her team", "his unit" said to them: "your team", "your unit". With ``plural``
-    (the item is about "they", the interviewer's side), "their" and "they" are shifted too."""
+    """The interviewer's "her team", "his unit" said to them: "your team", "your unit". "they" (the
+    interviewer's side) becomes "you"; "their" too with ``plural`` or where no plural noun before it can own it."""
     text = re.sub(r"\b(?:her|his)\b(?= (?:own )?[a-z])", "your", text)
     text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
     text = re.sub(r"\bhim\b", "you", text)
-    if plural:
-        text = re.sub(r"\btheir\b(?= (?:own )?[a-z])", "your", text)
-        text = re.sub(r"\bthey\b(?= \w)", "you", text)
-        text = re.sub(r"\bthem\b", "you", text)
+    text = re.sub(r"\bthey\b(?= \w)", "you", text)
+    text = re.sub(r"\bthem\b", "you", text)
+
+    def their(match: re.Match[str]) -> str:
+        before = text[: match.start()].split()[-3:]
+        owned = not plural and any(re.fullmatch(r"[a-z]+[^su]s", w) for w in before)
+        return match.group() if owned else "your"
+
+    text = re.sub(r"\btheir\b(?= (?:own )?[a-z])", their, text)
     text = re.sub(r"\byou (?:is|was)\b", lambda m: "you are" if "is" in m.group() else "you were", text)
-    text = re.sub(r"\byou (has|does|wants|needs|says|thinks|likes|loves|runs|uses|plans|expects|hopes|speaks)\b",
-                  lambda m: "you " + {"has": "have", "does": "do"}.get(m.group(1), m.group(1)[:-1]), text)
+    text = re.sub(r"\byou (has|does|wants|needs|says|thinks|likes|loves|runs|uses|plans|expects|hopes|speaks|sees|"
+                  r"starts|climbs|coaches|works|keeps|gets)\b",
+                  lambda m: "you " + {"has": "have", "does": "do", "coaches": "coach"}.get(m.group(1), m.group(1)[:-1]),
+                  text)
     return text
-
-
-_COMMON_STARTS = set(
-    "a an the how what why when where which whether who our my we your their its this that these those both some "
-    "more most much many any all each every she he they you it there asked talked discussed spoke chatted "
-    "mentioned said told wants needs has have had is are was were also just really lots lot another other "
-    "new old big small great good long short first second last next about".split())
 
 
 def _lower_first(text: str) -> str:
@@ -251,24 +300,55 @@ def _clean_clause(text: str) -> str:
     return _lower_first(tidy(text))
 
 
+_MASS_NOUNS = set("turnover management staffing overtime retention leadership morale training parking security traffic "
+                  "funding hiring onboarding coverage demand volume revenue growth attendance enrollment research "
+                  "safety quality compliance scheduling recruiting payroll".split())
+
+
+def _with_article(clause: str) -> str:
+    """"unit is opening 8 new beds" reads "the unit is opening 8 new beds"."""
+    words = clause.split()
+    if (len(words) > 1 and words[0].islower() and words[0] not in _DETERMINERS and not words[0][0].isdigit()
+            and words[0] not in _MASS_NOUNS and not (words[0].endswith("s") and not words[0].endswith("ss"))
+            and any(_FINITE.fullmatch(w) for w in words[1:4])):
+        return "the " + clause
+    return clause
+
+
+def _first_person(text: str) -> bool:
+    return re.search(r"\b(?:I|me|my|mine|myself)\b", text) is not None
+
+
+def _head_and_asides(text: str) -> tuple[str, list[str]]:
+    """"staff retention, she said they lost 3 cooks": the item, then what follows its commas."""
+    parts = [p.strip() for p in re.split(r", (?![^()]*\))", text) if p.strip()]
+    head, asides = parts[0], parts[1:]
+    # "guest complaints, especially during overbooking" is one phrase.
+    while asides and re.match(r"^(?:especially|including|mostly|mainly|particularly|such as|from|for|in|on|at|with)\b",
+                              asides[0], re.I):
+        head = f"{head}, {asides.pop(0)}"
+    return head, asides
+
+
 # --- reading ----------------------------------------------------------------------------
 
 _MISSING = re.compile(
     r"^(?:I\s+)?(?:also\s+)?"
     r"(?P<aux>did not|didn't|didnt|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
-    r"should have|should've|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
+    r"should have|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
     r"must|have to|gotta|remember to)?\s*"
     r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
     r"show(?:ed|n|ing)?|describe[d]?|describing|cover(?:ed|ing)?|share[d]?|sharing|highlight(?:ed|ing)?|"
-    r"add(?:ed|ing)?|ask(?:ed)? about|ask(?:ed)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
+    r"ask(?:ed|ing)? about|ask(?:ed|ing)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
     r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:that\s+)?(?P<rest>.+)$", re.I)
 _BASE_VERB = re.compile(r"^(?:mention|say|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
 _NOTE_TO_SELF = re.compile(r"^(?:note to self|reminder|n\.?b\.?|remember)\s*[-:,]?\s*(?P<rest>.+)$", re.I)
 _ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)\s+(?:that\s+)?", re.I)
 _CORRECTION = re.compile(
-    r"^(?:correction\s*[-:,]?\s*)?I\s+(?:said|told (?:her|him|them)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
-    r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?:it|that|the real number|the number|the answer|really|in fact)\s*"
-    r"(?:is|was|'s|are|were)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%-]+){0,3})$", re.I)
+    r"^(?:correction\s*[-:,]?\s*)?(?:I\s+)?(?:said|told (?:her|him|them|the panel)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
+    r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)\s*"
+    r"(?P<verb>is|was|'s|are|were)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
+    r"(?:\s+(?:actually|really))?$", re.I)
 _NUMBER = r"\d+(?:\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
 _FOLLOWUP = re.compile(r"\b(?:my\s+)?(?:answer|response|reply|example)\s+(?:to|about|on|regarding|around|for)\s+(?:the\s+question\s+(?:about|on)\s+)?"
                        r"(?P<subject>.+?)(?:\s+(?:was|were|felt|came out|came across|sounded|seemed|got|wasn't|was not|"
@@ -278,6 +358,8 @@ _DOUBT = re.compile(r"\b(?:less|little|limited|no|not (?:much|enough|a lot of)) 
                     r"(?:with|in|on|of|at|doing)\s+(?P<subject>.+?)(?:\s+than\b.*)?$", re.I)
 _SEPARATOR = re.compile(r"\s*(?:;|\s-\s|\s\u2013\s|:|,\s*(?:but|so|and)?\s*(?=(?:I|want|need|would|wanna)\b))\s*")
 _WELL = re.compile(r"\s+(?:very |that |so |really )?(?:well|clearly|enough|fully|properly|in detail|at all|much)$", re.I)
+
+Read = tuple[str, str, str, str]  # kind, text, wrong, added
 
 
 def read_fact(text: str, field: str, path: str = "") -> list[Fact]:
@@ -289,16 +371,20 @@ def read_fact(text: str, field: str, path: str = "") -> list[Fact]:
     return [Fact(kind, phrase, source, path, wrong, added) for kind, phrase, wrong, added in _read(source, field)]
 
 
+def _unusable(text: str) -> tuple[Read]:
+    return (("unusable", text, "", ""),)
+
+
 @lru_cache(maxsize=4096)
-def _read(source: str, field: str) -> tuple[tuple[str, str, str, str], ...]:
+def _read(source: str, field: str) -> tuple[Read, ...]:
     text = tidy(source)
     if not text or len(text.split()) > 32:
-        return (("unusable", text, "", ""),)
+        return _unusable(text)
     # Corrections, regrets and additions read the same wherever they were jotted.
     if (found := _as_clarification(text, strict=field != "clarify")) is not None:
         return found
     if _UNFIT.search(text) or (_NEGATIVE.search(text) and field not in ("strengths", "clarify")):
-        return (("unusable", text, "", ""),)
+        return _unusable(text)
     if field == "strengths":
         return (_as_strength(text),)
     if field == "highlights":
@@ -310,8 +396,8 @@ def _read(source: str, field: str) -> tuple[tuple[str, str, str, str], ...]:
     return _as_topic(text)
 
 
-def _as_clarification(text: str, strict: bool) -> tuple[tuple[str, str, str, str], ...] | None:
-    if (match := _CORRECTION.match(text)) and (found := _correction(match.group("said"), match.group("real"))):
+def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
+    if (match := _CORRECTION.match(text)) and (found := _correction(match)):
         return (found,)
     to_self = _NOTE_TO_SELF.match(text)
     if to_self and not strict:
@@ -322,40 +408,50 @@ def _as_clarification(text: str, strict: bool) -> tuple[tuple[str, str, str, str
     if match and not match.group("aux") and (strict or not _BASE_VERB.match(match.group("verb"))):
         match = None
     if match:
-        verb, rest = match.group("verb").lower(), _WELL.sub("", match.group("rest"))
-        rest = _clean_clause(rest)
+        verb = match.group("verb").lower()
+        rest, asides = _head_and_asides(_WELL.sub("", match.group("rest")))
+        rest = _WELL.sub("", _clean_clause(rest))
         if not rest or _UNFIT.search(rest) or _NEGATIVE.search(rest):
-            return (("unusable", text, "", ""),)
-        if _CLAUSE_START.match(rest) and not rest.lower().startswith(("it ", "there ")):
+            return _unusable(text)
+        if verb.startswith("ask"):
+            return (("unasked", _possessives(rest), "", ""),)
+        if (_CLAUSE_START.match(rest) and not rest.lower().startswith(("it ", "there "))) or _is_clause(rest):
             rest = "that " + rest
-        return ((("explain" if verb.startswith(("explain", "describ", "go into", "went into", "walk")) else "missing"),
-                 rest, "", ""),)
+        kind = "explain" if verb.startswith(("explain", "describ", "go into", "went into", "walk")) else "missing"
+        return ((kind, rest, "", ""),)
     if to_self and not strict:
-        return (("unusable", text, "", ""),)
+        return _unusable(text)
     return None
 
 
-def _correction(said: str, real: str) -> tuple[str, str, str, str] | None:
+def _correction(match: re.Match[str]) -> Read | None:
     """"I said I had four years of ICU experience, it is actually six": a clean correction of the number."""
-    said, real = tidy(said), tidy(real)
+    said, real = tidy(match.group("said")), tidy(match.group("real"))
     number = re.search(rf"\b(?:{_NUMBER})(?=\b|%)", said, re.I)
-    real_number = re.match(rf"^(?:{_NUMBER})\b", real, re.I)
+    real_number = re.match(rf"^(?:{_NUMBER})(?=\b|%)%?", real, re.I)
     if not number or not real_number:
         return None
-    corrected = said[: number.start()] + real_number.group() + said[number.end():]
-    wrong = number.group()
     unit = real[real_number.end():].strip()
+    corrected = said[: number.start()] + real_number.group() + said[number.end():]
     if unit and unit.lower() not in corrected.lower():
-        return None  # "10 years but it's 12 months": not the same measure
-    statement = re.sub(r"^I\s+(?:had|have|'ve|’ve)\s+", "I have ", corrected, flags=re.I)
+        if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
+            return None  # "10 years but it's 12 months": not the same measure
+        corrected += " " + unit
+    wrong = number.group()
+    statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
+    if re.match(r"^I [a-z]+ed\b.*\bsince\b", statement):
+        statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
     if not statement.startswith("I "):
         statement = _lower_first(statement)
-        if _has_finite_verb(statement):
+        if _is_clause(statement) or _first_person(statement) and not statement.startswith(("my ", "our ")):
             return None
+        tense = "was" if (match.group("verb") or "").lower() in ("was", "were") or re.match(r"^\d{4}\b", statement) \
+            else "is"
+        statement = f"it {tense} {statement}"
     return ("correction", statement, wrong, "")
 
 
-def _as_clause_to_add(text: str) -> tuple[str, str, str, str]:
+def _as_clause_to_add(text: str) -> Read:
     """A clarify point: a fumble turned into what to add, a first-person clause, or a subject to say more about."""
     parts = _SEPARATOR.split(text, maxsplit=1)
     problem = parts[0].strip()
@@ -374,17 +470,17 @@ def _as_clause_to_add(text: str) -> tuple[str, str, str, str]:
         subject = _clean_clause(match.group("subject") or match.group("subject2") or "")
         if subject and not _NEGATIVE.search(subject):
             return ("followup", subject, "", added)
-    if _NEGATIVE.search(problem):
+    if _NEGATIVE.search(problem) or _REMARK.search(problem):
         if added:
             return ("addition", added, "", "")
         return ("unusable", text, "", "")
-    if re.match(r"^I\b", problem) and _has_finite_verb(problem):
+    if re.match(r"^I\b", problem) and _has_finite_verb(problem) and "," not in problem:
         return ("addition", _addition_text(problem) or problem, "", "")
     if _PAST_START.match(problem) or re.match(r"^(?:have|am|can|speak|know|hold)\b", problem, re.I):
         return ("addition", "I " + _lower_first(problem), "", "")
-    if _has_finite_verb(problem) or _CLAUSE_START.match(problem):
+    if _has_finite_verb(problem) or _CLAUSE_START.match(problem) or "," in problem:
         return ("unusable", text, "", "")
-    return ("explain", _lower_first(problem), "", added)
+    return ("more", _lower_first(problem), "", added)
 
 
 def _addition_text(text: str) -> str:
@@ -397,51 +493,90 @@ def _addition_text(text: str) -> str:
     return text
 
 
-def _as_strength(text: str) -> tuple[str, str, str, str]:
+_YEARS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty)\+? years?"
+
+
+def _as_strength(text: str) -> Read:
     parts = [p.strip() for p in re.split(r",\s*|;\s*", text) if p.strip()]
-    phrases = [_strength_part(p) for p in parts]
-    if len(phrases) > 1 and all(kind == "strength_np" for kind, _ in phrases):
-        short = all(len(p.split()) <= 5 for _, p in phrases)
-        return ("strength_np", (" and " if short else ", ").join(p for _, p in phrases), "", "")
-    kind, phrase = phrases[0] if len(phrases) == 1 else _strength_part(text)
-    return (kind, phrase, "", "")
+    read = [_strength_part(p) for p in parts]
+    kind, phrase = read[0]
+    if kind == "unusable" or len(read) == 1:
+        return (kind, phrase, "", "")
+    rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
+    if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
+        return (kind, " and ".join(p for _, p in read), "", "")
+    if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
+        return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")
+    return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
 
 
 def _strength_part(text: str) -> tuple[str, str]:
-    text = re.sub(r"\b([A-Z][A-Za-z0-9]*)\s+certified\b", r"\1 certification", text)
-    text = re.sub(r"^(\d+|[a-z]+) years (?=[A-Z]{2,}$)", r"\1 years of ", text)
-    if re.match(r"^(?:\d+|[a-z]+) years of [A-Z]{2,}$", text):
-        text += " experience"
-    elif m := re.match(r"^((?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|[a-z]+teen|twenty)\+? years?) "
-                       r"(?!of\b|in\b|as\b|with\b|at\b|on\b|running\b|\w+ing\b|experience\b)(.+)$", text):
-        text = f"{m.group(1)} of {m.group(2)}"
+    text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} {m.group(2)[:-2]}ion"
+                  if m.group(2) == "certified" else f"{m.group(1)} license", text)
+    text = re.sub(r"^(.+?) current$", r"current \1 certifications", text)
+    text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
+                  lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
+    text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
+    if m := re.match(rf"^([a-z]+) ({_YEARS})$", text):  # "journeyman 12 years"
+        text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"
+    elif re.match(r"^[a-z]+ \d+$", text):
+        return ("unusable", text)  # "foreman 4"
+    text = " and ".join(_years_of(piece) for piece in text.split(" and ")) if re.search(_YEARS, text) else text
     if re.match(r"^I\b", text):
         return ("strength_clause", text)
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
                 r"trilingual|organi[sz]ed|reliable|flexible|detail-oriented|used|familiar|quick|fast|able|happy|"
-                r"available|licensed|trained|proficient|confident)\b", text, re.I):
+                r"available|licensed|trained|proficient|confident|fine|federally|state)\b", text, re.I):
         return ("strength_adj", _lower_first(text))
-    if _PAST_START.match(text) or re.match(r"^[a-z]+ed\b", text):
+    if match := _PRESENT_START.match(text):
+        verb = match.group()
+        base = re.sub(r"(?<=[^s])es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
+        return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
+    if _PAST_START.match(text):
         return ("strength_clause", "I " + text)
-    if _is_clause(text) or _CLAUSE_START.match(text):
+    if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text):
         return ("unusable", text)
     return ("strength_np", _lower_first(text))
 
 
-def _as_highlight(text: str) -> tuple[str, str, str, str]:
-    clause = _possessives(_lower_first(text), plural=re.match(r"^they\b", text, re.I) is not None)
+def _years_of(text: str) -> str:
+    """"12 years commercial wiring" reads "12 years of commercial wiring experience"."""
+    match = re.match(rf"^(?P<n>{_YEARS}) (?P<adverb>(?:mostly|mainly|primarily) )?(?P<what>.+?)"
+                     r"(?P<rest> (?:in|at|with|on|for|including)\b.*)?$", text)
+    if not match or re.match(r"^(?:of|in|as|with|at|on|experience|doing|working)\b|^[a-z]+ing\b", match.group("what")):
+        return text
+    what, rest, adverb = match.group("what"), match.group("rest") or "", match.group("adverb")
+    if adverb:
+        return f"{match.group('n')} of experience, {adverb}{what}{rest}"
+    experience = "" if "experience" in what else " experience"
+    return f"{match.group('n')} of {what}{experience}{',' if rest.startswith(' including') else ''}{rest}"
+
+
+def _as_highlight(text: str) -> Read:
+    """Something true of the company ("they're moving to X"), never the candidate's day ("parking was a nightmare")."""
+    head, _ = _head_and_asides(text)
+    if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head):
+        return ("unusable", text, "", "")
+    they = re.match(r"^they\b", head, re.I) is not None
+    clause = _possessives(_lower_first(head), plural=True)
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?)\b)", clause):
+        verb = "were" if re.search(r"\blast\b", clause) else "are"
+        return ("highlight", f"there {verb} {clause}", "", "")
     if not _has_finite_verb(clause):
-        return ("topic", clause, "", "")
-    words = clause.split()
-    if (words and words[0].islower() and words[0] not in {"the", "a", "an", "you", "we", "our", "your", "every",
-                                                           "each", "all", "most", "there", "this", "that", "its"}
-            and not words[0][0].isdigit() and any(_FINITE.fullmatch(w) for w in words[1:3])):
-        clause = "the " + clause  # "unit is opening 8 new beds" reads "the unit is opening 8 new beds"
-    return ("highlight", clause, "", "")
+        return ("unusable", text, "", "")
+    if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*)\b", clause):
+        return ("unusable", text, "", "")  # "the security line took 20 minutes": the candidate's day, not the company
+    return ("highlight", _with_article(clause), "", "")
 
 
-def _as_interest(text: str) -> tuple[str, str, str, str]:
+def _as_interest(text: str) -> Read:
     text = _lower_first(text)
+    head, asides = _head_and_asides(text)
+    # "she's from Bologna, my family is from Modena": two clauses, joined.
+    tail = [a for a in asides if re.match(r"^(?:I|my|we|our)\b", a) and _has_finite_verb(a)]
+    text = head + "".join(f" and {a}" for a in tail[:1])
+    if re.search(r"\b(?:said|told|asked|thought|laughed|joked|noticed)\b", text):
+        return ("unusable", text, "", "")
     if match := _BOTH.match(text):
         rest = text[match.end():]
         if _has_finite_verb(rest.split(" ", 1)[0]) or _PAST_START.match(rest) or re.match(r"^[a-z]+(?:ed|s)?\b", rest):
@@ -459,64 +594,102 @@ def _as_interest(text: str) -> tuple[str, str, str, str]:
     return ("interest_np", text, "", "")
 
 
-def _as_topic(text: str) -> tuple[tuple[str, str, str, str], ...]:
-    # "staff retention, she said they lost 3 cooks": a topic, then a point about it.
-    head, _, tail = text.partition(", ")
-    found: list[tuple[str, str, str, str]] = []
-    if tail and not _is_clause(head) and not _QUESTION_WORD.match(head) and not _PAST_START.match(head):
-        tail = _DURATION.sub("", tail)
-        tail_read = _as_topic(tail) if tail and (_CLAUSE_START.match(tail) or _LEAD_IN.match(tail)) else ()
-        if tail_read or not tail or _LEAD_IN.match(tail + " "):
-            found.append(_one_topic(head))
-            found += [t for t in tail_read if t[0] in ("point", "question")]
-            return tuple(found)
-    if tail and len(tail.split()) <= 3 and re.search(r"\d", tail) and not _is_clause(tail):
-        kind, phrase, _, _ = _one_topic(head)
-        return ((kind, f"{phrase} ({tail})", "", ""),)  # "a typical week, 50-60 hours"
-    return (_one_topic(_DURATION.sub("", text)),)
+def _as_topic(text: str) -> tuple[Read, ...]:
+    text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
+    head, asides = _head_and_asides(text)
+    if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
+        head, asides = text, []  # "did a stage, made the braised short rib": one moment
+    first = _one_topic(head)
+    if first[0] == "unusable" and asides:
+        return (_one_topic(text),) if "," not in text else (first,)
+    found = [first]
+    for aside in asides:
+        if re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
+            kind, phrase, wrong, added = found[0]
+            found[0] = (kind, f"{phrase} ({aside})", wrong, added)  # "a typical week, 50-60 hours"
+        elif re.match(rf"^{_SUBJECT}\b", aside, re.I) and not _IMPRESSION.match(aside):
+            point = _one_topic(aside)
+            if point[0] == "point" and not _first_person(point[1]):
+                found.append(point)
+    return tuple(found)
 
 
-def _one_topic(text: str) -> tuple[str, str, str, str]:
+def _one_topic(text: str) -> Read:
     text = text.strip(" ,")
     lead = _LEAD_IN.match(text + " ")
     if lead and lead.end() <= len(text):
         text = text[lead.end():].strip()
         if re.match(r"^(?:it|that|this)$", text, re.I) or not text:
             return ("unusable", text, "", "")
+    if match := _PRAISE.match(text):
+        return ("enjoyed", _with_article(_possessives(_lower_first(match.group("x")) + " is")).removesuffix(" is"), "", "")
+    if _REMARK.match(text) or _IMPRESSION.match(text):
+        return ("unusable", text, "", "")
+    if match := _CANDIDATE_TOLD.match(text):
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
+        if re.match(r"^I\b", rest):
+            return ("recap", rest, "", "") if _has_finite_verb(rest) or _PAST_START.match(rest[2:]) else \
+                ("unusable", text, "", "")
+        return ("topic_self", rest, "", "") if not _is_clause(rest) else ("unusable", text, "", "")
     if match := _CANDIDATE_ASKED.match(text):
-        return ("topic", _clean_clause(_possessives(match.group("rest"))), "", "")
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
+        return ("asked", rest, "", "") if not _is_clause(rest) or _QUESTION_WORD.match(rest) else ("unusable", text, "", "")
     if match := _ASKED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")))
-        rest = re.sub(r"^(?:me\s+)?(?:about\s+)?", "", rest)
         if re.match(r"^(?:to\s+)", rest):
             return ("unusable", text, "", "")
-        if rest.lower().startswith(("if ", "whether ")) or _QUESTION_WORD.match(rest) or not _has_finite_verb(rest):
+        if rest.lower().startswith(("if ", "whether ")) or _QUESTION_WORD.match(rest) or not _is_clause(rest) \
+                or re.match(r"^(?:a|an|the|my|your|one|some)\b", rest):  # "a time I had to push back"
             return ("question", rest, "", "")
         return ("unusable", text, "", "")
+    if match := _BARE_ASKED.match(text):  # who asked is not said: what was asked is the topic
+        rest = _possessives(_clean_clause(match.group("rest")))
+        return ("topic", rest, "", "") if _QUESTION_WORD.match(rest) or not _is_clause(rest) else ("unusable", text, "", "")
     if match := _REPORTED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         verb = match.group("verb").lower()
         if match.group("that") or (_has_finite_verb(rest) and not _QUESTION_WORD.match(rest)):
-            return ("point", rest, "", "")
+            return ("point", _with_article(rest), "", "") if not _first_person(rest) else ("unusable", text, "", "")
         if verb in ("said", "told me") and not _QUESTION_WORD.match(rest):
             return ("unusable", text, "", "")
         return ("topic", rest, "", "")
     if re.match(rf"^{_SUBJECT}\b", text, re.I):
         clause = _second_person(_lower_first(text))
         return ("point", clause, "", "") if _has_finite_verb(clause) else ("unusable", text, "", "")
-    if re.match(r"^(?:I|we)\b", text) and _has_finite_verb(text):
+    if re.match(r"^we\b", text) and _has_finite_verb(text):
         return ("moment", _possessives(text), "", "")
+    if re.match(r"^I\b", text) and _has_finite_verb(text):
+        return ("recap", _possessives(text), "", "")
     if _PAST_START.match(text):
-        parts = [p for p in text.split(", ")]
+        parts = text.split(", ")
         if not all(_PAST_START.match(p) for p in parts):
             return ("unusable", text, "", "")
-        return ("moment", _possessives("I " + _lower_first(" and ".join(parts))), "", "")
+        clause = _possessives("I " + _lower_first(" and ".join(parts)))
+        achievement = re.search(r"\d|\b(?:at|in) my (?:last|current|previous|old)\b", clause)
+        return ("recap" if achievement else "moment", clause, "", "")
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)", text):
+        return ("point", f"there are {text}", "", "") if not _is_clause(text) else ("unusable", text, "", "")
     if _is_clause(text):
-        return ("unusable", text, "", "")
+        if _first_person(text) or _PAST_CLAUSE.search(text):
+            return ("unusable", text, "", "")
+        return ("point", _with_article(text), "", "")  # "management reviews every file over 50k"
     return ("topic", text, "", "")
+
+
+def salvage_topic(source: str) -> Fact | None:
+    """A last resort for an interviewer none of whose topics could be read: the item without its
+    hedges ("start date monday the 2nd maybe"), read again as a topic."""
+    text = re.sub(r"\b(?:maybe|I think|not sure|probably|perhaps|tbd)\b|\?", "", tidy(source), flags=re.I)
+    found = _read(" ".join(text.split()), "topics")
+    usable = [f for f in found if f[0] not in ("unusable",) and not _UNFIT.search(f[1]) and not _NEGATIVE.search(f[1])]
+    return Fact(usable[0][0], usable[0][1], source) if usable else None
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 # --- whole files ------------------------------------------------------------------------

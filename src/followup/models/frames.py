@@ -90,6 +90,34 @@ FRAMES: dict[str, list[str]] = {
         "I valued the part of the day when {x}.",
         "I particularly appreciated the moment when {x}.",
     ],
+    # A question the candidate asked them.
+    "first.asked": [
+        "I appreciated your answer to my question about {x}.",
+        "Thank you for your answer when I asked about {x}.",
+        "It was helpful to hear your answer on {x}.",
+    ],
+    "first.asked.formal": [
+        "I appreciated your answer to my question regarding {x}.",
+        "Thank you for addressing my question about {x}.",
+    ],
+    # Something the candidate told them, as a clause starting with "I".
+    "first.recap": [
+        "I was glad to have the chance to tell you that {x}.",
+        "I enjoyed sharing with you that {x}.",
+        "It was good to be able to tell you that {x}.",
+    ],
+    "first.recap.formal": [
+        "I was pleased to have the opportunity to share that {x}.",
+        "I appreciated the chance to tell you that {x}.",
+    ],
+    # Part of the day the candidate enjoyed: "the campus tour with a student guide".
+    "first.enjoyed": [
+        "I especially enjoyed {x}.",
+        "I really enjoyed {x}.",
+    ],
+    "first.enjoyed.formal": [
+        "I particularly appreciated {x}.",
+    ],
     "first.interest": [
         "It was a pleasure to discover that {x}.",
         "It was good to learn that {x}.",
@@ -146,6 +174,30 @@ FRAMES: dict[str, list[str]] = {
         "I also enjoyed the moment when {x}.",
         "It was a pleasure, too, when {x}.",
     ],
+    "later.asked": [
+        "Thank you, too, for your answer to my question about {x}.",
+        "I also appreciated your answer when I asked about {x}.",
+        "It was useful to hear your answer on {x} as well.",
+    ],
+    "later.asked.formal": [
+        "I also appreciated your answer to my question regarding {x}.",
+        "Thank you as well for addressing my question about {x}.",
+    ],
+    "later.recap": [
+        "As I mentioned, {x}.",
+        "I was also glad to share that {x}.",
+    ],
+    "later.recap.formal": [
+        "As I mentioned during our conversation, {x}.",
+        "I was also pleased to share that {x}.",
+    ],
+    "later.enjoyed": [
+        "I also enjoyed {x}.",
+        "I appreciated {x} as well.",
+    ],
+    "later.enjoyed.formal": [
+        "I also appreciated {x}.",
+    ],
     "later.interest": [
         "I also enjoyed finding out that {x}.",
         "It was a pleasure to discover that {x}.",
@@ -159,7 +211,7 @@ FRAMES: dict[str, list[str]] = {
     ],
     # A strength said next to a fact it shares meaning with.
     "related.strength_np": [
-        "It connects directly to my own background in {x}.",
+        "It connects directly to what I would bring: {x}.",
         "That is close to my own experience, which includes {x}.",
         "It ties in well with {x}, which I would bring to the role.",
         "I would bring {x} to that work.",
@@ -206,6 +258,18 @@ FRAMES: dict[str, list[str]] = {
         "I would be glad to share more about it.",
         "I would welcome the opportunity to elaborate.",
     ],
+    "clarify.unasked": [
+        "I did not get to ask about {x}, and I would be glad to learn more about it.",
+        "I would also be glad to hear more about {x}, which I did not get to ask about.",
+    ],
+    "clarify.unasked.formal": [
+        "I did not have the opportunity to ask about {x}, and I would welcome the chance to learn more.",
+        "I would also welcome the chance to learn more about {x}.",
+    ],
+    "clarify.more": [
+        "I would also like to say a little more about {x}.",
+        "I would be glad to tell you more about {x}.",
+    ],
     "clarify.explain": [
         "I realize I did not fully explain {x}, and I would welcome the chance to say more.",
         "I realize I did not explain {x} in much detail; I would be glad to tell you more about it.",
@@ -231,19 +295,17 @@ FRAMES: dict[str, list[str]] = {
         "One correction to something I said: {x}, not {wrong}.",
         "I would like to correct one detail from our conversation: {x}, not {wrong}.",
         "To correct one thing I told you: {x}, not {wrong}.",
+        "A quick correction to what I told you: {x}, not {wrong}.",
     ],
     # Something true of the whole day, then the interest in the role.
+    # Something true of the company, good news or bad ("you are short-staffed on nights"): neutral frames.
     "highlight": [
-        "Learning that {x} made me even more interested in joining {company}.",
-        "It was exciting to hear that {x}.",
         "Knowing that {x}, I can see where I would contribute at {company}.",
-        "I was excited to learn that {x}.",
-        "Hearing that {x} made the role even more appealing.",
-    ],
-    "highlight.topic": [
-        "Hearing about {x} made me even more interested in joining {company}.",
-        "I was glad to hear about {x}.",
-        "It was exciting to hear about {x}.",
+        "Learning that {x} gave me a clear sense of where I could help.",
+        "It was useful to learn that {x}.",
+        "Hearing that {x} helped me picture the role.",
+        "I was glad to learn that {x}.",
+        "It helped to hear that {x}.",
     ],
     "renewal.after_highlight": [
         "I am very interested in the {role} role and in contributing to the team.",

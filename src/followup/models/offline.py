@@ -18,10 +18,10 @@ import zlib
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
-from ..guardrails.text import content_stems
+from ..guardrails.text import content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from . import DraftRequest, ModelReply
-from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts
+from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
 from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
 
@@ -167,11 +167,11 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                                                                                       "meeting with me")}
 
     # Every piece, phrased in one fixed order whatever the style keeps (see the module docstring).
-    references = _reference_facts(own)
+    references = _citing_first(_reference_facts(own), own, facts)
     clarify_facts = [f for f in own["clarify"] if f.kind != "unusable"] + \
         [f for f in own["topics"] + own["shared_interests"] if f.kind in _CLARIFY_KINDS]
     strengths = _ordered_strengths([f for f in candidate["strengths"] if f.kind != "unusable"], references, seat)
-    highlights = [f for f in candidate["highlights"] if f.kind in ("highlight", "topic")]
+    highlights = [f for f in candidate["highlights"] if f.kind == "highlight"]
 
     thanks = pick("thanks", values)
     first_forms = {id(f): pick(f"first.{_kind(f)}", values, x=f.text) for f in references}
@@ -179,8 +179,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     related = {id(s): pick(f"related.{s.kind}", values, x=s.text) for s in strengths}
     alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
     clarifications = {id(f): _clarification(f, pick, values) for f in clarify_facts}
-    highlight_lines = {id(h): pick("highlight" if h.kind == "highlight" else "highlight.topic", values, x=h.text)
-                       for h in highlights}
+    highlight_lines = {id(h): pick("highlight", values, x=h.text) for h in highlights}
     renewal_after = pick("renewal.after_highlight", values)
     renewal_alone = pick("renewal", values)
     closing = pick("closing", values)
@@ -205,12 +204,14 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
     def clarified(points: list[Fact]) -> list[str]:
         """The clarify sentences; things not mentioned are said in one sentence, not one each."""
-        missing = [f for f in points if f.kind == "missing" and not f.text.startswith("that ")]
+        missing = [f for f in points if f.kind == "missing"]
         if len(missing) < 2:
             return [clarifications[id(f)] for f in points]
         key = tuple(f.source for f in missing)
         if key not in combined:
-            together = ", ".join(f.text for f in missing[:-1]) + " or " + missing[-1].text
+            clauses = any(f.text.startswith("that ") for f in missing)
+            together = (", " if not clauses else ", ").join(f.text for f in missing[:-1]) + \
+                (", or " if clauses else " or ") + missing[-1].text
             combined[key] = _clarification(replace(missing[0], text=together), pick, values)
         return [combined[key] if f is missing[0] else clarifications[id(f)] for f in points if f not in missing[1:]]
 
@@ -263,16 +264,35 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     return Note(subject=_subject(facts, interviewer, style.tone, subject_pick), body=text)
 
 
-_CLARIFY_KINDS = ("missing", "explain", "addition", "followup", "doubt", "correction")
+_CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
+_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "moment", "recap", "enjoyed")
 
 
 def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
     """The facts to cite, in the order a note takes them: one topic and one shared interest read less
     like a recap than two topics."""
-    topics = [f for f in own["topics"] if f.kind in ("topic", "question", "point", "moment")]
-    topics += [f for f in own["shared_interests"] if f.kind in ("topic", "question", "point", "moment")]
+    topics = [f for f in own["topics"] + own["shared_interests"] if f.kind in _REFERENCE_KINDS]
     interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in ("interest", "interest_np")]
     return topics[:1] + interests[:1] + topics[1:] + interests[1:]
+
+
+def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts) -> list[Fact]:
+    """The references with one that the guardrails will recognise as citing its fact first.
+
+    A jotted fact read and tidied ("mgmt is basically just him") may keep too few of its words to
+    count as cited; then another one leads, or, as a last resort, a topic read without its hedges.
+    """
+    ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
+
+    def cites(fact: Fact) -> bool:
+        return find_citation(fact.source, tokens(fact.text), ignore) is not None
+
+    leader = next((f for f in references if cites(f)), None)
+    if leader is None:
+        salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
+        leader = next((f for f in salvaged if f is not None and cites(f)), None)
+        return [leader, *references] if leader else references
+    return [leader, *(f for f in references if f is not leader)]
 
 
 def _kind(fact: Fact) -> str:
@@ -305,8 +325,7 @@ def _clarification(fact: Fact, pick: _Picker, values: dict[str, str]) -> str:
             return pick("clarify.followup_added", values, x=fact.text, added=fact.added)
         return pick("clarify.followup", values, x=fact.text)
     if fact.kind == "correction":
-        statement = fact.text if fact.text.startswith("I ") else f"the right figure is {fact.text}"
-        return pick("clarify.correction", values, x=statement, wrong=fact.wrong)
+        return pick("clarify.correction", values, x=fact.text, wrong=fact.wrong)
     sentence = pick(f"clarify.{fact.kind}", values, x=fact.text)
     if fact.added:
         sentence += " " + pick("clarify.addition", values, x=fact.added)
@@ -329,7 +348,8 @@ class _Picker:
     def __call__(self, slot: str, values: dict[str, str], **fact: str) -> str:
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
         start = (zlib.crc32(f"{self.seed}:{slot}".encode()) + self.seat) % len(options)
-        rendered = [option.format(**values, **fact) for option in options[start:] + options[:start]]
+        # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
+        rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
         fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
         choice = next((text for text in fresh if not self._marks(text, fact) & self.said), fresh[0])
         self.said |= self._marks(choice, fact)
