@@ -106,7 +106,7 @@ _SHORTHAND = [
     (r"\bdidn't\b", "did not"), (r"\bdon't\b", "do not"), (r"\bcan't\b", "cannot"), (r"\bwasn't\b", "was not"),
     (r"\bisn't\b", "is not"), (r"\bwon't\b", "will not"), (r"\bwouldn't\b", "would not"), (r"\bcouldn't\b", "could not"),
     (r"\bshouldn't\b", "should not"), (r"\bhaven't\b", "have not"), (r"\bi\b", "I"),
-    (r"(?<=[a-z]) stuff\b", " work"), (r"\bway (?=[a-z]+er\b)", "much "),
+    (r"(?<=\w) stuff\b", " work"), (r"\bway (?=[a-z]+er\b)", "much "),
 ]
 _SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
@@ -134,9 +134,17 @@ def tidy(text: str) -> str:
     return text.strip(" .!?;:,-\u2013\u2014\"'")
 
 
+_NOT_PLACES = {"home", "scratch", "zero", "school", "work", "there", "here", "college", "abroad", "overseas", "out",
+               "nowhere", "somewhere", "elsewhere", "town", "nothing", "experience"}
+
+
 def _capitalise_names(text: str) -> str:
     for lower, proper in _TWO_WORD_NAMES.items():
         text = re.sub(rf"\b{lower}\b", proper, text)
+    # "she's from bologna, my family is from modena": one word after "is from" is a place.
+    text = re.sub(r"\b(?:is|are|was|were|am|come|comes|came|'s) from ([a-z]+)\b(?=$|,| and\b)",
+                  lambda m: m.group() if m.group(1) in _NOT_PLACES else m.group()[: -len(m.group(1))] + m.group(1).capitalize(),
+                  text)
     text = _AMBIGUOUS_MONTH.sub(lambda m: m.group().capitalize(), text)
     return re.sub(r"(?<![\w-])[a-zö]+\b(?!-)", lambda m: _CAPITALISED.get(m.group()) or _plural_name(m.group()), text)
 
@@ -198,7 +206,9 @@ _PAST_START = re.compile(
     r"raised|saved|reduced|increased|improved|handled|oversaw|supervised|developed|implemented|organi[sz]ed|"
     r"coordinated|delivered|completed|passed|earned|made|did|cooked|served|worked|mentored|coached|"
     r"precepted|hosted|drove|sold|closed|fixed|installed|wired|rebuilt|redesigned|migrated|balanced|"
-    r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|took|set up|spent|gave)\b", re.I)
+    r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|took|set up|spent|caught|found|"
+    r"hired|negotiated|resolved|placed|processed|answered|booked|scheduled|reconciled|audited|cleared|shipped|"
+    r"recruited|onboarded|pitched|published|edited|grew|doubled|tripled|halved|lowered|raised|secured)\b", re.I)
 # A strength jotted with its verb and no "I": "speaks Tamil", "carry about 150 files".
 _PRESENT_START = re.compile(
     r"^(?:speak|read|write|know|carry|handle|manage|run|lead|supervise|train|teach|coach|mentor|work|show up|"
@@ -256,7 +266,8 @@ def _possessives(text: str, plural: bool = False) -> str:
     text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
     text = re.sub(r"\bhim\b", "you", text)
     text = re.sub(r"\bthey\b(?= \w)", "you", text)
-    text = re.sub(r"\bthem\b", "you", text)
+    if plural:
+        text = re.sub(r"\bthem\b", "you", text)
 
     def their(match: re.Match[str]) -> str:
         before = text[: match.start()].split()[-3:]
@@ -432,12 +443,13 @@ def _correction(match: re.Match[str]) -> Read | None:
     if not number or not real_number:
         return None
     unit = real[real_number.end():].strip()
-    corrected = said[: number.start()] + real_number.group() + said[number.end():]
+    percent = said[number.end(): number.end() + 1] == "%"
+    corrected = said[: number.start()] + real_number.group().rstrip("%") + said[number.end():]
     if unit and unit.lower() not in corrected.lower():
         if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
             return None  # "10 years but it's 12 months": not the same measure
         corrected += " " + unit
-    wrong = number.group()
+    wrong = number.group() + ("%" if percent else "")
     statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
     if re.match(r"^I [a-z]+ed\b.*\bsince\b", statement):
         statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
@@ -511,17 +523,19 @@ def _as_strength(text: str) -> Read:
 
 
 def _strength_part(text: str) -> tuple[str, str]:
-    text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} {m.group(2)[:-2]}ion"
-                  if m.group(2) == "certified" else f"{m.group(1)} license", text)
+    text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} "
+                  + ("certification" if m.group(2) == "certified" else "license"), text)
     text = re.sub(r"^(.+?) current$", r"current \1 certifications", text)
     text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
                   lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
     text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
     if m := re.match(rf"^([a-z]+) ({_YEARS})$", text):  # "journeyman 12 years"
         text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"
+    elif m := re.match(rf"^(?P<what>[a-z][\w -]*?) (?P<n>{_YEARS}) (?P<rest>(?:at|in|with|as|on)\b.*)$", text):
+        text = f"{m.group('n')} of {m.group('what')} experience {m.group('rest')}"  # "cash handling 3 years at a store"
     elif re.match(r"^[a-z]+ \d+$", text):
         return ("unusable", text)  # "foreman 4"
-    text = " and ".join(_years_of(piece) for piece in text.split(" and ")) if re.search(_YEARS, text) else text
+    text = " and ".join(_years_of(piece) for piece in re.split(rf" and (?={_YEARS})", text))
     if re.match(r"^I\b", text):
         return ("strength_clause", text)
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
@@ -670,8 +684,10 @@ def _one_topic(text: str) -> Read:
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
-    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)", text):
-        return ("point", f"there are {text}", "", "") if not _is_clause(text) else ("unusable", text, "", "")
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)[a-z-]+s\b", text):
+        if _is_clause(text) or re.search(r"\band (?:how|what|why|when|where)\b", text):
+            return ("unusable", text, "", "")
+        return ("point", f"there are {text}", "", "")
     if _is_clause(text):
         if _first_person(text) or _PAST_CLAUSE.search(text):
             return ("unusable", text, "", "")

@@ -61,7 +61,7 @@ FRAMES: dict[str, list[str]] = {
         "Your question about {x} has stayed with me.",
         "I appreciated your question about {x}.",
         "Thank you for asking about {x}; it is a question I care about.",
-        "I have been thinking about your question on {x} since we spoke.",
+        "I have kept thinking about your question on {x}.",
     ],
     "first.question.formal": [
         "I appreciated your question about {x}.",
@@ -218,8 +218,8 @@ FRAMES: dict[str, list[str]] = {
     ],
     "related.strength_adj": [
         "That matters to me, since I am {x}.",
-        "Being {x}, I could relate to that.",
-        "It is close to my own strengths, as I am {x}.",
+        "It plays to my strengths, since I am {x}.",
+        "That suits me, as I am {x}.",
     ],
     "related.strength_clause": [
         "That is close to my own experience; for example, {x}.",
@@ -230,7 +230,7 @@ FRAMES: dict[str, list[str]] = {
     "alone.strength_np": [
         "I would bring {x} to the team.",
         "I would bring {x} to the {role} role.",
-        "I hope to put {x} to work at {company}.",
+        "I would bring {x} to {company}.",
         "Beyond what we discussed, I would bring {x}.",
     ],
     "alone.strength_adj": [
@@ -247,6 +247,10 @@ FRAMES: dict[str, list[str]] = {
     "clarify.missing": [
         "I realize I did not mention {x}.",
         "I realize I did not mention {x} during our conversation.",
+        "I realize I did not get to mention {x}.",
+    ],
+    "clarify.missing_several": [
+        "I realize I did not mention {x}.",
         "I realize I did not get to mention {x}.",
     ],
     "clarify.missing.tail": [

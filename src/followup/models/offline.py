@@ -204,16 +204,16 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
     def clarified(points: list[Fact]) -> list[str]:
         """The clarify sentences; things not mentioned are said in one sentence, not one each."""
-        missing = [f for f in points if f.kind == "missing"]
+        missing = sorted((f for f in points if f.kind == "missing"), key=lambda f: f.text.startswith("that "))
         if len(missing) < 2:
             return [clarifications[id(f)] for f in points]
         key = tuple(f.source for f in missing)
-        if key not in combined:
+        if key not in combined:  # "Tagalog, or that I know Dentrix": phrases first, then clauses
             clauses = any(f.text.startswith("that ") for f in missing)
-            together = (", " if not clauses else ", ").join(f.text for f in missing[:-1]) + \
-                (", or " if clauses else " or ") + missing[-1].text
-            combined[key] = _clarification(replace(missing[0], text=together), pick, values)
-        return [combined[key] if f is missing[0] else clarifications[id(f)] for f in points if f not in missing[1:]]
+            together = ", ".join(f.text for f in missing[:-1]) + (", or " if clauses else " or ") + missing[-1].text
+            combined[key] = pick("clarify.missing_several", values, x=together)
+        return [combined[key] if f is missing[0] else clarifications[id(f)] for f in points
+                if f is missing[0] or f not in missing]
 
     def strength_plan(count: int, padded: bool) -> tuple[dict[int, Fact], list[Fact]]:
         """Strengths to say: each beside a cited fact it shares meaning with, or else on its own."""
@@ -221,7 +221,8 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
         beside: dict[int, Fact] = {}
         on_own: list[Fact] = []
         for strength in said:
-            host = next((f for f in chosen if id(f) not in beside and _share_meaning(strength, f)), None)
+            host = next((f for f in chosen if id(f) not in beside and f.kind not in ("interest", "interest_np")
+                         and _share_meaning(strength, f)), None)
             if host is not None:
                 beside[id(host)] = strength
             elif level > -1 or padded or strength.source in wanted:
@@ -347,6 +348,8 @@ class _Picker:
 
     def __call__(self, slot: str, values: dict[str, str], **fact: str) -> str:
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
+        if ", " in fact.get("x", ""):  # a fact with commas of its own reads best at the end of its sentence
+            options = [o for o in options if o.endswith("{x}.")] or options
         start = (zlib.crc32(f"{self.seed}:{slot}".encode()) + self.seat) % len(options)
         # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
         rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
@@ -381,14 +384,19 @@ def _greeting(facts: Facts, interviewer: Interviewer, tone: str) -> str:
 
 # Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
 _ADDRESS_TITLES = {"chef", "coach", "captain", "capt", "pastor", "father", "rabbi", "imam", "sister", "brother",
-                   "officer", "sergeant", "sgt", "chief", "principal", "superintendent", "nurse", "rev", "reverend"}
+                   "officer", "sergeant", "sgt", "chief", "principal", "superintendent", "nurse", "rev", "reverend",
+                   "hon", "honorable", "honourable", "judge", "justice"}
 
 
 def _title(interviewer: Interviewer) -> str | None:
     parts = interviewer.name.split()
     if interviewer.honorific:
         return interviewer.honorific
-    return parts[0] if len(parts) > 2 and parts[0].rstrip(".").lower() in _ADDRESS_TITLES else None
+    if len(parts) < 3 or parts[0].rstrip(".").lower() not in _ADDRESS_TITLES:
+        return None
+    if parts[0].rstrip(".").lower().startswith("hon"):  # "Hon. Patricia Delgado", a judge: "Judge Delgado"
+        return "Judge" if "judge" in (interviewer.title or "judge").lower() else parts[0]
+    return parts[0]
 
 
 def _first_name(interviewer: Interviewer) -> str:
