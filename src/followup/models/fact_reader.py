@@ -115,7 +115,7 @@ _FILLER = re.compile(
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
 _LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
-                   r"|\blike\s+(?=\d)|,\s*like,|\s+like$", re.I)
+                   r"|\blike\s+(?=\d)|,\s*like,|(?<!look)(?<!looks)(?<!looked)(?<!feels)(?<!sounds)(?<!seems)\s+like$", re.I)
 _SMILEY = re.compile(r"(?<!\w)[:;=][\-o']?[)(DPp](?!\w)")
 
 
@@ -197,7 +197,9 @@ _FINITE = re.compile(
 # The verbs that make an item a clause rather than a noun phrase ("the unit is short-staffed").
 _CLAUSE_VERB = re.compile(r"(?<![-\w'])(?:is|are|was|were|has|have|had|will|would|can|could|should|must|does|did|do|"
                           r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got|took|"
-                          r"barked|dropped|walked|kept|smelled|gets|get|reviews|uses|runs|sees|starts|opens)(?![-\w'])", re.I)
+                          r"barked|dropped|walked|kept|smelled)(?![-\w'])", re.I)
+# "management reviews every file": a subject of a word or two, then a verb in -s before its object.
+_S_VERB = re.compile(r"^(?:the |a |an )?[a-z-]+ (?:[a-z-]+ )?[a-z]{3,}s (?:every|each|all|the|a|an|any|most|no)\b", re.I)
 _PAST_CLAUSE = re.compile(r"(?<![-\w'])(?:was|were|had|took|got|went|did|lost|barked|dropped|walked|kept|smelled|"
                           r"laughed|felt|[a-z]+ed)(?![-\w'])", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|because|while)\b", re.I)
@@ -226,9 +228,11 @@ _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|
                     r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
 _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
                "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
-               "hot|fancy|new|pretty|calm|warm|packed|long|short|fast|slow|easy|hard")
-_REMARK = re.compile(rf"^(?:really |so |very |super )?(?:{_EVALUATIVE})\b|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
-                     rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))\b", re.I)
+               "hot|fancy|new|pretty|packed")
+_REMARK = re.compile(r"^(?:really |so |very |super )?(?:nice|lovely|great|beautiful|gorgeous|amazing|cool|fun|fancy|pretty|"
+                     r"huge|tiny|cute)(?![-\w])"
+                     rf"|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
+                     rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))(?![-\w])", re.I)
 _PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
                      r"(?:lovely|nice|great|fun|beautiful|wonderful|helpful|fantastic|impressive|interesting)$", re.I)
 _DETERMINERS = {"the", "a", "an", "you", "we", "our", "your", "every", "each", "all", "most", "there", "this",
@@ -299,6 +303,8 @@ def _has_finite_verb(text: str) -> bool:
 
 def _is_clause(text: str) -> bool:
     """A main verb outside any relative clause: "the unit is short-staffed", not "the team that is growing"."""
+    if _S_VERB.match(text):
+        return True
     for match in _CLAUSE_VERB.finditer(text):
         before = text[: match.start()].split()[-4:]
         if not any(_RELATIVE.fullmatch(word) for word in before):
@@ -546,7 +552,7 @@ def _strength_part(text: str) -> tuple[str, str]:
         verb = match.group()
         base = re.sub(r"(?<=[^s])es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
         return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
-    if _PAST_START.match(text):
+    if _PAST_START.match(text) or re.match(r"^[a-z]+ed (?:a|an|the|my|our|over|up to|\d)", text) or text.startswith("kept "):
         return ("strength_clause", "I " + text)
     if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text):
         return ("unusable", text)
@@ -572,11 +578,14 @@ def _as_highlight(text: str) -> Read:
     if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head):
         return ("unusable", text, "", "")
     they = re.match(r"^they\b", head, re.I) is not None
-    clause = _possessives(_lower_first(head), plural=True)
+    clause = _possessives(_lower_first(head), plural=they)
     if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?)\b)", clause):
         verb = "were" if re.search(r"\blast\b", clause) else "are"
         return ("highlight", f"there {verb} {clause}", "", "")
-    if not _has_finite_verb(clause):
+    # "the auto-triage model already routes ...": a subject of a word or two, then its verb.
+    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:already |now |just |also |still )?[a-z]{3,}s\b",
+                            clause)
+    if not _has_finite_verb(clause) and not subject_verb:
         return ("unusable", text, "", "")
     if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*)\b", clause):
         return ("unusable", text, "", "")  # "the security line took 20 minutes": the candidate's day, not the company
@@ -636,7 +645,9 @@ def _one_topic(text: str) -> Read:
         if re.match(r"^(?:it|that|this)$", text, re.I) or not text:
             return ("unusable", text, "", "")
     if match := _PRAISE.match(text):
-        return ("enjoyed", _with_article(_possessives(_lower_first(match.group("x")) + " is")).removesuffix(" is"), "", "")
+        enjoyed = _possessives(_lower_first(match.group("x")))
+        first = enjoyed.split(" ", 1)[0]
+        return ("enjoyed", enjoyed if first in _DETERMINERS or first in _MASS_NOUNS else "the " + enjoyed, "", "")
     if _REMARK.match(text) or _IMPRESSION.match(text):
         return ("unusable", text, "", "")
     if match := _CANDIDATE_TOLD.match(text):
@@ -684,7 +695,7 @@ def _one_topic(text: str) -> Read:
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
-    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)[a-z-]+s\b", text):
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)(?:[a-z-]+ )?[a-z-]+s\b", text):
         if _is_clause(text) or re.search(r"\band (?:how|what|why|when|where)\b", text):
             return ("unusable", text, "", "")
         return ("point", f"there are {text}", "", "")
@@ -748,5 +759,6 @@ def left_out_notices(facts: Facts, names: list[str] | None = None) -> list[str]:
             for fact in items:
                 if fact.kind == "unusable":
                     shown = fact.source if len(fact.source) <= 60 else fact.source[:57] + "..."
-                    found.append(f"{fact.path}: left out of the offline notes ({shown!r}); {_HOW_TO_PHRASE[field]}")
+                    found.append(f"{fact.path}: left out of the notes, as it does not read as a sentence ({shown!r}); "
+                                 f"{_HOW_TO_PHRASE[field]}")
     return found
