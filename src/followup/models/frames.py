@@ -232,6 +232,8 @@ FRAMES: dict[str, list[str]] = {
         "I would bring {x} to the {role} role.",
         "I would bring {x} to {company}.",
         "Beyond what we discussed, I would bring {x}.",
+        "Part of what I would bring is {x}.",
+        "What I would bring to the team includes {x}.",
     ],
     "alone.strength_adj": [
         "I am also {x}, which I would bring to the team.",
@@ -311,6 +313,7 @@ FRAMES: dict[str, list[str]] = {
         "I was glad to learn that {x}.",
         "It helped to hear that {x}.",
     ],
+    # After a highlight, or where the facts have one: these do not repeat the company's name.
     "renewal.after_highlight": [
         "I am very interested in the {role} role and in contributing to the team.",
         "I would welcome the chance to contribute as {a_role}.",
@@ -330,7 +333,7 @@ FRAMES: dict[str, list[str]] = {
         "I remain very interested in the {role} position.",
         "I would welcome the opportunity to contribute as {a_role}.",
         "I am enthusiastic about the prospect of joining the team.",
-        "It confirmed my strong interest in the position.",
+        "The conversation confirmed my strong interest in the position.",
     ],
     "renewal.formal": [
         "I remain very interested in the {role} position and in contributing to {company}.",

@@ -34,7 +34,7 @@ _FILLER = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "with",
            "have", "had", "has", "will", "would", "i'd", "i'm"}
 # Words of appreciation that read as a tic when they come twice in one short note.
 _STOCK_WORDS = {"appreciated", "enjoyed", "pleasure", "glad", "great", "highlight", "exciting", "keen", "welcome",
-                "valued", "informative", "useful", "helpful", "excited", "delighted"}
+                "valued", "informative", "useful", "helpful", "excited", "delighted", "conversation"}
 # Stems too general for a strength and a topic to share meaning through them.
 _GENERIC_STEMS = set(content_stems("experience years year skills background people staff patients customers "
                                    "clients students work job role position handling managing running strong good"))
@@ -190,15 +190,11 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     wanted = set(style.mention)
     kept_references = [f for f in references if f.source not in style.avoid]
     chosen = kept_references[: _REFERENCES[level]]
-    chosen += [f for f in kept_references if f.source in wanted and f not in chosen]
-    spare = [f for f in kept_references if f not in chosen]
+    mentioned = [f for f in kept_references if f.source in wanted and f not in chosen]
+    spare = [f for f in kept_references if f not in chosen and f not in mentioned]
     kept_strengths = [s for s in strengths if s.source not in style.avoid]
     kept_clarify = [f for f in clarify_facts if f.source not in style.avoid]
-    if level < 0:
-        kept_clarify = kept_clarify[:1] + [f for f in kept_clarify[1:] if f.source in wanted]
     kept_highlights = [h for h in highlights if h.source not in style.avoid]
-    kept_highlights = kept_highlights[: _HIGHLIGHTS[level]] + \
-        [h for h in kept_highlights[_HIGHLIGHTS[level]:] if h.source in wanted]
 
     combined: dict[tuple[str, ...], str] = {}
 
@@ -215,23 +211,28 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
         return [combined[key] if f is missing[0] else clarifications[id(f)] for f in points
                 if f is missing[0] or f not in missing]
 
-    def strength_plan(count: int, padded: bool) -> tuple[dict[int, Fact], list[Fact]]:
+    def strength_plan(count: int, padded: bool, cited: list[Fact], asked: set[str]) -> tuple[dict[int, Fact], list[Fact]]:
         """Strengths to say: each beside a cited fact it shares meaning with, or else on its own."""
-        said = kept_strengths[:count] + [s for s in kept_strengths[count:] if s.source in wanted]
+        said = kept_strengths[:count] + [s for s in kept_strengths[count:] if s.source in asked]
         beside: dict[int, Fact] = {}
         on_own: list[Fact] = []
         for strength in said:
-            host = next((f for f in chosen if id(f) not in beside and f.kind not in ("interest", "interest_np")
+            host = next((f for f in cited if id(f) not in beside and f.kind not in ("interest", "interest_np")
                          and _share_meaning(strength, f)), None)
             if host is not None:
                 beside[id(host)] = strength
-            elif level > -1 or padded or strength.source in wanted:
+            elif level > -1 or padded or strength.source in asked:
                 on_own.append(strength)
         return beside, on_own
 
-    def body(count: int, extra_references: list[Fact], extra_highlights: list[Fact]) -> str:
-        beside, on_own = strength_plan(count, bool(extra_references or extra_highlights) or count > _STRENGTHS[level])
-        cited = chosen + extra_references
+    def body(count: int, extra_references: list[Fact], extra_highlights: list[Fact], asked: set[str]) -> str:
+        """The note; ``asked`` holds the facts a "mention" tweak brings in, on top of what the length keeps."""
+        cited = chosen + [f for f in mentioned if f.source in asked] + extra_references
+        beside, on_own = strength_plan(count, bool(extra_references or extra_highlights) or count > _STRENGTHS[level],
+                                       cited, asked)
+        points = kept_clarify if level >= 0 else kept_clarify[:1] + [f for f in kept_clarify[1:] if f.source in asked]
+        said_highlights = kept_highlights[: _HIGHLIGHTS[level]] + \
+            [h for h in kept_highlights[_HIGHLIGHTS[level]:] if h.source in asked] + extra_highlights
 
         def cite(fact: Fact, first: bool) -> str:
             sentence = (first_forms if first else later_forms)[id(fact)]
@@ -242,24 +243,26 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                       " ".join([thanks] + ([cite(cited[0], True)] if cited else []))]
         if len(cited) > 1:
             paragraphs.append(" ".join(cite(f, False) for f in cited[1:]))
-        if kept_clarify:
-            paragraphs.append(" ".join(clarified(kept_clarify)))
-        highlight = " ".join(highlight_lines[id(h)] for h in kept_highlights + extra_highlights)
-        closing_paragraph = [alone[id(s)] for s in on_own] + \
-            [highlight, renewal_after if highlight else renewal_alone, closing]
+        if points:
+            paragraphs.append(" ".join(clarified(points)))
+        highlight = " ".join(highlight_lines[id(h)] for h in dict.fromkeys(said_highlights))
+        # The renewal depends on the facts, not on the length: "shorter" must not reword it.
+        closing_paragraph = [alone[id(s)] for s in on_own] + [highlight, renewal_after if highlights else renewal_alone,
+                                                               closing]
         paragraphs.append(" ".join(filter(None, closing_paragraph)))
         paragraphs.append(_signature(facts, signoff))
         return "\n\n".join(paragraphs)
 
+    # A concise note still needs substance: below the length a note should have, it says one more thing.
+    # Whether it does is decided without the mentioned facts, so that "mention X" only adds X.
     count = _STRENGTHS[level]
-    text = body(count, [], [])
-    if level == -1:
-        # A concise note still needs substance: below the length a note should have, say one more thing.
-        more_highlights = [h for h in highlights if h.source not in style.avoid][:1]
-        for padding in ((count + 1, [], []), (count + 1, spare[:1], []), (count + 1, spare[:1], more_highlights)):
-            if count_words(text) >= SHORT_NOTE_WORDS:
+    padding: tuple[int, list[Fact], list[Fact]] = (count, [], [])
+    if level == -1 and style.length == 0:
+        for more in ((count + 1, [], []), (count + 1, spare[:1], []), (count + 1, spare[:1], kept_highlights[:1])):
+            if count_words(body(*padding, set())) >= SHORT_NOTE_WORDS:
                 break
-            text = body(*padding)
+            padding = more
+    text = body(*padding, wanted)
     # The subject is read on its own: it need not avoid the body's words, so it gets its own picker.
     subject_pick = _Picker(seed, seat, set(), frozenset(), style.tone)
     return Note(subject=_subject(facts, interviewer, style.tone, subject_pick), body=text)
