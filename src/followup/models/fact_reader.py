@@ -68,7 +68,7 @@ _CAPITALISED = {w.lower(): w for w in (
     "Mexico Canada Europe Asia Africa America Brazil Italy Spain France Germany Portugal China Japan Korea India "
     "Vietnam Philippines Nigeria Ghana Kenya Ireland Scotland England Wales Poland Ukraine Russia Israel Egypt "
     "Colombia Peru Chile Argentina Cuba Jamaica Haiti Australia Sweden Norway Denmark Finland Netherlands Belgium "
-    "Switzerland Austria Greece Turkey Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
+    "Switzerland Austria Greece Turkey Chinatown Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
     "Salesforce Workday Tableau Photoshop InDesign Illustrator Figma Procore Revit SketchUp Rhino Lumion AutoCAD "
     "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid").split()}
 _TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexico": "New Mexico",
@@ -199,7 +199,14 @@ _CLAUSE_VERB = re.compile(r"(?<![-\w'])(?:is|are|was|were|has|have|had|will|woul
                           r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got|took|"
                           r"barked|dropped|walked|kept|smelled)(?![-\w'])", re.I)
 # "management reviews every file": a subject of a word or two, then a verb in -s before its object.
-_S_VERB = re.compile(r"^(?:the |a |an )?[a-z-]+ (?:[a-z-]+ )?[a-z]{3,}s (?:every|each|all|the|a|an|any|most|no)\b", re.I)
+_S_VERB = re.compile(r"^(?:the |a |an )?[a-z-]+ (?:[a-z-]+ )?[a-z]{3,}s (?:every|each|all|the|a|an|any|most|no)\b"
+                     # "drivers only get home time": a plural subject, then its verb
+                     r"|^(?:the |our |your )?[a-z-]+s (?:only |also |just |still |now |usually |often |all )?"
+                     r"(?:get|have|do|need|want|work|use|see|take|make|go|come|rotate|cover|start|stay|share|run|pick|"
+                     r"handle|lose|leave|earn|pull)\b", re.I)
+# "the department changed twice in 3 years": a verb in the past with its time.
+_PAST_WITH_TIME = re.compile(r"\b[a-z]+ed (?:twice|once|again|recently|last|in \d|in the last|from \d|to \d|by \d|over the)",
+                             re.I)
 _PAST_CLAUSE = re.compile(r"(?<![-\w'])(?:was|were|had|took|got|went|did|lost|barked|dropped|walked|kept|smelled|"
                           r"laughed|felt|[a-z]+ed)(?![-\w'])", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|because|while)\b", re.I)
@@ -303,7 +310,7 @@ def _has_finite_verb(text: str) -> bool:
 
 def _is_clause(text: str) -> bool:
     """A main verb outside any relative clause: "the unit is short-staffed", not "the team that is growing"."""
-    if _S_VERB.match(text):
+    if _S_VERB.match(text) or _PAST_WITH_TIME.search(text):
         return True
     for match in _CLAUSE_VERB.finditer(text):
         before = text[: match.start()].split()[-4:]
@@ -529,6 +536,8 @@ def _as_strength(text: str) -> Read:
 
 
 def _strength_part(text: str) -> tuple[str, str]:
+    text = re.sub(r"^(.+) in my sleep$", r"a thorough command of \1", text)
+    text = re.sub(r" like the back of my hand$", " thoroughly", text)
     text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} "
                   + ("certification" if m.group(2) == "certified" else "license"), text)
     text = re.sub(r"^(.+?) current$", r"current \1 certifications", text)
