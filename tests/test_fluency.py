@@ -69,6 +69,8 @@ FINE = [
     "Dr. Iyer and I spoke about sepsis bundles.",
     "I look forward to hearing from you. 2027 will be a busy year for the unit.",
     "Like you, I trained in Lyon.",
+    "Like I said, the unit's residency program stood out.",
+    "The hour with you was the best part of the day, and the talks with you had real depth.",
 ]
 
 

@@ -226,7 +226,7 @@ _NEGATIVE = re.compile(
     r"\b(?:blank\w*|fumbl\w*|stumbl\w*|mess\w* up|messed|botch\w*|bomb\w*|flubb?\w*|struggl\w*|wrong|mistakes?|"
     r"undersold|understated|downplayed|screw\w* up|choked|froze|awkward|nervous|rambl\w*|terrible|awful|"
     r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad|sorry|apolog\w*|nightmare|worst|hate|hated|confusing|"
-    r"annoying|rude|late|freezing|froze|dropped|barked)\b", re.I)
+    r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
 _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
                     r"not sure|idk|maybe|salary|salaries|pay|paid|paycheck|compensation|benefits package|pto|bonus\w*|"
                     r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
