@@ -64,7 +64,7 @@ READINGS = [
      "fluent in Italian and Spanish, with conversational Portuguese"),
     ("speaks vietnamese + some cantonese", "strengths", "strength_clause", "I speak Vietnamese and some Cantonese"),
     ("ran a 120 cover kitchen", "strengths", "strength_clause", "I ran a 120 cover kitchen"),
-    ("dry needling certified", "strengths", "strength_np", "dry needling certification"),
+    ("dry needling certified", "strengths", "strength_np", "my dry needling certification"),
     # highlights: about the company, not the candidate's day
     ("unit is opening 8 new beds in march", "highlights", "highlight", "the unit is opening 8 new beds in March"),
     ("they're short staffed on nights", "highlights", "highlight", "you are short staffed on nights"),

@@ -70,7 +70,8 @@ _CAPITALISED = {w.lower(): w for w in (
     "Colombia Peru Chile Argentina Cuba Jamaica Haiti Australia Sweden Norway Denmark Finland Netherlands Belgium "
     "Switzerland Austria Greece Turkey Chinatown Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
     "Salesforce Workday Tableau Photoshop InDesign Illustrator Figma Procore Revit SketchUp Rhino Lumion AutoCAD "
-    "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid").split()}
+    "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid Postgres PostgreSQL Kafka Python Java "
+    "JavaScript TypeScript Kubernetes Docker Terraform Jira Salesforce Shopify Zendesk HubSpot").split()}
 _TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexico": "New Mexico",
                    "north carolina": "North Carolina", "south carolina": "South Carolina",
                    "north dakota": "North Dakota", "south dakota": "South Dakota", "west virginia": "West Virginia",
@@ -88,7 +89,8 @@ _SHORTHAND = [
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
-    (r"\bincl\.?(?=\s)", "including"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
+    (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\bmy last )co\b|(?<=\bmy current )co\b|(?<=\bmy old )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
+    (r"\bdef\b(?= (?:[a-z]+)\b)", "definitely"), (r"\brly\b", "really"), (r"\btmrw\b", "tomorrow"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
     (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
     (r"\bwks\b", "weeks"), (r"\bwk\b", "week"), (r"(?<=\d )mos\b", "months"), (r"(?<=\d )mo\b", "months"),
     (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
@@ -111,7 +113,7 @@ _SHORTHAND = [
 _SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
     r"\s*\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
-    r"kinda|sorta|basically|honestly|literally)\b[.!]*"
+    r"kinda|sorta|basically|honestly|literally|fyi)\b[.!:,]*"
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
 _LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
@@ -161,7 +163,7 @@ _LEAD_IN = re.compile(
     r"^(?:(?:we|i|she|he|they|the two of us|both of us)\s+)?(?:also\s+|briefly\s+|mostly\s+|then\s+|really\s+)?"
     r"(?:talked|spoke|chatted|went over|went through|got into|discussed|covered|touched on|dug into|"
     r"had a (?:long |good |great |quick )?(?:chat|talk|conversation|discussion)|a lot of talk|lots of talk|"
-    r"conversation|discussion|talk|chat|convo)"
+    r"conversation|discussion|talk|chat|convo|spent (?:most of the |a lot of |much of the |the whole |some )?time)"
     r"(?:\s+(?:a lot|a bit|a little|at length|for a while|briefly|mostly))?\s*(?:about|on|re|around|regarding|of)?\s+",
     re.I)
 # "talked it for like 5 min", "for a while", "for 20 minutes": how long something was discussed.
@@ -171,11 +173,13 @@ _DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+
 _SUBJECT = r"(?:she|he|they)"
 _ASKED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?asked(?:\s+me)?|(?:also\s+)?asked\s+me|(?:{_SUBJECT}\s+)?(?:quizzed|grilled|pressed)\s+me)"
                     r"(?:\s+(?:a lot|a bunch|a few questions|questions|lots))?\s*(?:about|on|regarding|re|for)?\s+(?P<rest>.+)$", re.I)
+_QUESTION_NOTE = re.compile(r"^(?:q|qs|question|questions)\s*(?:about|on|re|:|-)\s*(?P<rest>.+)$", re.I)
 _BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s+(?:about\s+)?(?P<rest>.+)$", re.I)
 _CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
-_CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)\s+"
+_CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)|brought up|"
+                             r"mentioned|talked about|explained|described|walked through|shared)\s+"
                              r"(?:about\s+|through\s+|that\s+)?(?P<rest>.+)$", re.I)
-_REPORTED = re.compile(rf"^{_SUBJECT}\s+(?:also\s+)?(?P<verb>said|mentioned|explained|told me|shared|noted|described|pointed out|"
+_REPORTED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?|(?=told me))(?P<verb>said|mentioned|explained|told me|shared|noted|described|pointed out|"
                        r"brought up|talked about|walked me through|showed me|gave me|stressed|emphasi[sz]ed)"
                        r"(?:\s+(?P<that>that))?\s+(?P<rest>.+)$", re.I)
 _THEIR_CLAUSE = re.compile(rf"^(?P<subject>{_SUBJECT})\s+(?P<adverb>(?:also|too|both|really|still|just|clearly|now)\s+)?(?P<verb>[a-z']+)(?P<rest>.*)$",
@@ -329,6 +333,13 @@ _MASS_NOUNS = set("turnover management staffing overtime retention leadership mo
                   "safety quality compliance scheduling recruiting payroll".split())
 
 
+# Nouns that need an article when a jotted topic is only the noun phrase ("supervision model").
+_COUNT_NOUNS = set("model plan program programme process policy system project schedule budget rotation pilot "
+                   "initiative audit test tool structure workflow dashboard app site season contract pipeline "
+                   "roadmap framework curriculum unit wing clinic office campaign launch migration redesign "
+                   "rollout review exam interview residency fellowship committee board".split())
+
+
 def _with_article(clause: str) -> str:
     """"unit is opening 8 new beds" reads "the unit is opening 8 new beds"."""
     words = clause.split()
@@ -421,6 +432,7 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
 
 
 def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
+    text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
     if (match := _CORRECTION.match(text)) and (found := _correction(match)):
         return (found,)
     to_self = _NOTE_TO_SELF.match(text)
@@ -468,7 +480,7 @@ def _correction(match: re.Match[str]) -> Read | None:
         statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
     if not statement.startswith("I "):
         statement = _lower_first(statement)
-        if _is_clause(statement) or _first_person(statement) and not statement.startswith(("my ", "our ")):
+        if _is_clause(statement):
             return None
         tense = "was" if (match.group("verb") or "").lower() in ("was", "were") or re.match(r"^\d{4}\b", statement) \
             else "is"
@@ -524,6 +536,7 @@ _YEARS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 def _as_strength(text: str) -> Read:
     parts = [p.strip() for p in re.split(r",\s*|;\s*", text) if p.strip()]
     read = [_strength_part(p) for p in parts]
+    read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
     kind, phrase = read[0]
     if kind == "unusable" or len(read) == 1:
         return (kind, phrase, "", "")
@@ -563,8 +576,11 @@ def _strength_part(text: str) -> tuple[str, str]:
         return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
     if _PAST_START.match(text) or re.match(r"^[a-z]+ed (?:a|an|the|my|our|over|up to|\d)", text) or text.startswith("kept "):
         return ("strength_clause", "I " + text)
-    if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text):
+    if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
+            r"^(?:on|in|at|for|with|from|by)\b", text):
         return ("unusable", text)
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$", text):
+        text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 
 
@@ -609,14 +625,17 @@ def _as_interest(text: str) -> Read:
     text = head + "".join(f" and {a}" for a in tail[:1])
     if re.search(r"\b(?:said|told|asked|thought|laughed|joked|noticed)\b", text):
         return ("unusable", text, "", "")
+    if same := re.match(r"^(?:the )?same (?P<what>.+)$", text, re.I):  # "same alma mater - UT Austin"
+        what = re.sub(r"\s+-\s+(.+)$", r" (\1)", same.group("what"))
+        return ("interest", f"we have the same {what}", "", "")
     if match := _BOTH.match(text):
         rest = text[match.end():]
-        if _has_finite_verb(rest.split(" ", 1)[0]) or _PAST_START.match(rest) or re.match(r"^[a-z]+(?:ed|s)?\b", rest):
-            verb = rest.split(" ", 1)[0]
-            if verb.endswith("ing"):
-                return ("interest_np", rest, "", "")
-            return ("interest", f"we both {rest}", "", "")
-        return ("interest_np", rest, "", "")
+        first = rest.split(" ", 1)[0]
+        if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
+            return ("interest", f"we are both {rest}", "", "")  # "both from Texas", "both runners"
+        if first.endswith("ing"):
+            return ("interest_np", rest, "", "")
+        return ("interest", f"we both {rest}", "", "")
     if re.match(rf"^{_SUBJECT}\b", text, re.I):
         return ("interest", _second_person(text), "", "")
     if re.match(r"^(?:we|you|I|my|our|your)\b", text):
@@ -628,6 +647,7 @@ def _as_interest(text: str) -> Read:
 
 def _as_topic(text: str) -> tuple[Read, ...]:
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
+    text = re.sub(r"^([^-()]+?)\s+-\s+([^-()]+)$", r"\1 (\2)", text)  # "system design - a rate limiter"
     head, asides = _head_and_asides(text)
     if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
         head, asides = text, []  # "did a stage, made the braised short rib": one moment
@@ -668,7 +688,7 @@ def _one_topic(text: str) -> Read:
     if match := _CANDIDATE_ASKED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         return ("asked", rest, "", "") if not _is_clause(rest) or _QUESTION_WORD.match(rest) else ("unusable", text, "", "")
-    if match := _ASKED.match(text):
+    if match := (_ASKED.match(text) or _QUESTION_NOTE.match(text)):
         rest = _possessives(_clean_clause(match.group("rest")))
         if re.match(r"^(?:to\s+)", rest):
             return ("unusable", text, "", "")
@@ -682,7 +702,8 @@ def _one_topic(text: str) -> Read:
     if match := _REPORTED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         verb = match.group("verb").lower()
-        if match.group("that") or (_has_finite_verb(rest) and not _QUESTION_WORD.match(rest)):
+        if match.group("that") or (_is_clause(rest) and not _QUESTION_WORD.match(rest)) or (
+                verb in ("said", "told me") and _has_finite_verb(rest)):
             return ("point", _with_article(rest), "", "") if not _first_person(rest) else ("unusable", text, "", "")
         if verb in ("said", "told me") and not _QUESTION_WORD.match(rest):
             return ("unusable", text, "", "")
@@ -712,6 +733,11 @@ def _one_topic(text: str) -> Read:
         if _first_person(text) or _PAST_CLAUSE.search(text):
             return ("unusable", text, "", "")
         return ("point", _with_article(text), "", "")  # "management reviews every file over 50k"
+    words = text.split()
+    head = re.split(r" (?:for|of|in|on|with|at|to|from|by|during|across|\()", text)[0].split()
+    if (words[0] not in _DETERMINERS and not words[0][0].isdigit() and not words[0].endswith("ing")
+            and head[-1] in _COUNT_NOUNS and " and " not in text and words[0].islower()):
+        text = "the " + text  # "supervision model" reads "the supervision model"
     return ("topic", text, "", "")
 
 

@@ -350,6 +350,9 @@ FRAMES: dict[str, list[str]] = {
         "Thank you again, and I look forward to staying in touch.",
         "I hope to speak with you again soon.",
         "I would be glad to continue our conversation.",
+        "Have a good rest of your week.",
+        "Please give my regards to the team.",
+        "I hope the rest of your week goes well.",
     ],
     "closing.formal": [
         "Thank you again for your time and consideration.",
@@ -364,6 +367,8 @@ FRAMES: dict[str, list[str]] = {
         "Thanks again for your time.",
         "I hope to hear from you soon.",
         "I hope we speak again soon.",
+        "Have a good week.",
+        "My regards to the team.",
     ],
     "signoff": ["Warm regards,", "Best regards,", "All the best,"],
     "signoff.formal": ["Sincerely,", "Kind regards,", "Respectfully,"],
