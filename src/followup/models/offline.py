@@ -37,7 +37,9 @@ _STOCK_WORDS = {"appreciated", "enjoyed", "pleasure", "glad", "great", "highligh
                 "valued", "informative", "useful", "helpful", "excited", "delighted", "conversation"}
 # Stems too general for a strength and a topic to share meaning through them.
 _GENERIC_STEMS = set(content_stems("experience years year skills background people staff patients customers "
-                                   "clients students work job role position handling managing running strong good"))
+                                   "clients students work job role position handling managing running strong good "
+                                   "level time day week month large small high low open care service number part "
+                                   "process program plan support"))
 _ABOUT_SELF = re.compile(r"^(?:my|how I|what I|why I|when I|where I|whether I|I)\b")
 # Lengths by level: facts cited, strengths said, clarify points, highlights.
 _REFERENCES = {-2: 1, -1: 1, 0: 2, 1: 3, 2: 4}
@@ -376,13 +378,27 @@ def _seat(facts: Facts, interviewer: Interviewer) -> int:
 
 
 def _greeting(facts: Facts, interviewer: Interviewer, tone: str) -> str:
-    """One form per tone for the whole panel: warm notes use first names for everyone; otherwise a
-    title such as "Dr." is used with the surname, and formal notes use the full name where there is none."""
+    return f"Dear {_address(facts, interviewer, tone)},"
+
+
+def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
+    """One form of address for the whole panel, by tone and title.
+
+    Warm notes use first names for everyone. Otherwise a panel where everyone has a title
+    ("Dr.", "Chef") gets title and surname ("Dr. Iyer"); a panel that mixes titled and untitled
+    people gets full names, with the titles ("Dr. Rajesh Iyer", "Linda Haverford"), since no
+    title can be guessed for the others; an untitled panel gets full names when formal and
+    first names when concise.
+    """
     if tone == "warm":
-        return f"Dear {_first_name(interviewer)},"
-    if _title(interviewer):
-        return f"Dear {_titled_name(interviewer)},"
-    return f"Dear {interviewer.name}," if tone == "formal" else f"Dear {interviewer.first_name},"
+        return _first_name(interviewer)
+    titled = [p for p in facts.interviewers if _title(p)]
+    if titled and len(titled) == len(facts.interviewers):
+        return _titled_name(interviewer)
+    if titled:
+        title = _title(interviewer)
+        return f"{title} {interviewer.name.split(' ', 1)[1]}" if title else interviewer.name
+    return interviewer.name if tone == "formal" else interviewer.first_name
 
 
 # Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
@@ -422,12 +438,14 @@ def _signature(facts: Facts, signoff: str) -> str:
 
 
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    name = _first_name(interviewer) if tone == "warm" or not _title(interviewer) else _titled_name(interviewer)
-    if tone == "formal" and not _title(interviewer):
-        name = interviewer.name
-    subject = pick("subject", {"role": facts.role, "company": facts.company, "name": name})
+    subject = pick("subject", {"role": facts.role, "company": facts.company,
+                               "name": _address(facts, interviewer, tone)})
     return subject if len(subject) <= SUBJECT_CHARS else "Thank you for your time"
 
 
 def _article(word: str) -> str:
+    """"an ICU nurse", "an HR Generalist", "a Senior Engineer": by the sound of the first letter."""
+    first = word.split(" ", 1)[0]
+    if re.fullmatch(r"[A-Z]{2,}[\w/-]*", first):  # an acronym is read letter by letter
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
     return "an" if word[:1].lower() in "aeio" else "a"
