@@ -164,7 +164,8 @@ _LEAD_IN = re.compile(
     r"(?:talked|spoke|chatted|went over|went through|got into|discussed|covered|touched on|dug into|"
     r"had a (?:long |good |great |quick )?(?:chat|talk|conversation|discussion)|a lot of talk|lots of talk|"
     r"conversation|discussion|talk|chat|convo|spent (?:most of the |a lot of |much of the |the whole |some )?time)"
-    r"(?:\s+(?:a lot|a bit|a little|at length|for a while|briefly|mostly))?\s*(?:about|on|re|around|regarding|of)?\s+",
+    r"(?:\s+(?:a lot|a bit|a little|at length|for a while|briefly|mostly))?\s*[:-]?\s*(?:about|on|re|around|regarding|of)?\s+"
+    r"|^(?:about|regarding|re)\s+",
     re.I)
 # "talked it for like 5 min", "for a while", "for 20 minutes": how long something was discussed.
 _DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+(?:it|about it|that))?\s*)?"
@@ -392,7 +393,8 @@ _FOLLOWUP = re.compile(r"\b(?:my\s+)?(?:answer|response|reply|example)\s+(?:to|a
 _DOUBT = re.compile(r"\b(?:less|little|limited|no|not (?:much|enough|a lot of)) (?:experience|background|exposure|practice)\s+"
                     r"(?:with|in|on|of|at|doing)\s+(?P<subject>.+?)(?:\s+than\b.*)?$", re.I)
 _SEPARATOR = re.compile(r"\s*(?:;|\s-\s|\s\u2013\s|:|,\s*(?:but|so|and)?\s*(?=(?:I|want|need|would|wanna)\b))\s*")
-_WELL = re.compile(r"\s+(?:very |that |so |really )?(?:well|clearly|enough|fully|properly|in detail|at all|much)$", re.I)
+_WELL = re.compile(r"\s+(?:very |that |so |really )?(?:well|better|more|clearly|enough|fully|properly|in detail|at all|much)$",
+                   re.I)
 
 Read = tuple[str, str, str, str]  # kind, text, wrong, added
 
@@ -433,6 +435,8 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
 
 def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
     text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
+                  "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
     if (match := _CORRECTION.match(text)) and (found := _correction(match)):
         return (found,)
     to_self = _NOTE_TO_SELF.match(text)
@@ -564,6 +568,13 @@ def _strength_part(text: str) -> tuple[str, str]:
     elif re.match(r"^[a-z]+ \d+$", text):
         return ("unusable", text)  # "foreman 4"
     text = " and ".join(_years_of(piece) for piece in re.split(rf" and (?={_YEARS})", text))
+    if m := re.match(rf"^(?P<who>[a-z][\w -]*?) for (?P<n>{_YEARS})$", text):  # "team lead for 2 years"
+        if len(m.group("who").split()) <= 3 and not _has_finite_verb(m.group("who")):
+            text = f"{m.group('n')} as {_article(m.group('who'))} {m.group('who')}"
+    if re.match(r"^(?:[\w-]+ ){0,2}(?:communicator|leader|listener|writer|learner|worker|player|problem solver|"
+                r"wizard|expert|pro|guru|ninja|organi[sz]er|planner|mentor|teacher|coach|multitasker|self-starter)$",
+                text, re.I) and not re.match(r"^(?:a|an|the|my)\b", text):
+        return ("strength_adj", f"{_article(text)} {_lower_first(text)}")  # "strong communicator": "a strong communicator"
     if re.match(r"^I\b", text):
         return ("strength_clause", text)
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
@@ -638,6 +649,12 @@ def _as_interest(text: str) -> Read:
         return ("interest", f"we both {rest}", "", "")
     if re.match(rf"^{_SUBJECT}\b", text, re.I):
         return ("interest", _second_person(text), "", "")
+    if _PAST_START.match(text) or re.match(r"^(?:went|grew up|studied|lived|played|volunteered|love|like|enjoy|"
+                                            r"read|run|bike|cook|coach|follow|play|volunteer)\b", text):
+        return ("interest", f"we both {text}", "", "")  # "went to the same college"
+    if re.match(r"^[\w\s-]+ (?:fans|lovers|nerds|runners|parents|members|alumni|graduates|veterans|volunteers|"
+                r"cyclists|readers|gardeners|cooks|bakers)$", text):
+        return ("interest", f"we are both {text}", "", "")  # "big Cubs fans"
     if re.match(r"^(?:we|you|I|my|our|your)\b", text):
         return ("interest", text, "", "") if _has_finite_verb(text) else ("interest_np", _possessives(text), "", "")
     if _has_finite_verb(text):
@@ -647,7 +664,10 @@ def _as_interest(text: str) -> Read:
 
 def _as_topic(text: str) -> tuple[Read, ...]:
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
-    text = re.sub(r"^([^-()]+?)\s+-\s+([^-()]+)$", r"\1 (\2)", text)  # "system design - a rate limiter"
+    if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
+        aside = match.group(2)
+        clause = _CLAUSE_START.match(aside) or _has_finite_verb(aside)
+        text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
     head, asides = _head_and_asides(text)
     if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
         head, asides = text, []  # "did a stage, made the braised short rib": one moment
@@ -702,6 +722,8 @@ def _one_topic(text: str) -> Read:
     if match := _REPORTED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         verb = match.group("verb").lower()
+        if verb in ("showed me", "walked me through", "gave me"):  # "she showed me around the unit"
+            return ("moment", f"you {verb} {rest}", "", "")
         if match.group("that") or (_is_clause(rest) and not _QUESTION_WORD.match(rest)) or (
                 verb in ("said", "told me") and _has_finite_verb(rest)):
             return ("point", _with_article(rest), "", "") if not _first_person(rest) else ("unusable", text, "", "")
@@ -710,6 +732,8 @@ def _one_topic(text: str) -> Read:
         return ("topic", rest, "", "")
     if re.match(rf"^{_SUBJECT}\b", text, re.I):
         clause = _second_person(_lower_first(text))
+        if re.match(r"^you (?:[a-z]+ed|gave|took|showed|brought|let|made|met|sent|told) (?:me|us)\b", clause):
+            return ("moment", clause, "", "")  # "they gave us a tour of the plant"
         return ("point", clause, "", "") if _has_finite_verb(clause) else ("unusable", text, "", "")
     if re.match(r"^we\b", text) and _has_finite_verb(text):
         return ("moment", _possessives(text), "", "")
