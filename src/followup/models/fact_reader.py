@@ -165,7 +165,7 @@ _LEAD_IN = re.compile(
     r"had a (?:long |good |great |quick )?(?:chat|talk|conversation|discussion)|a lot of talk|lots of talk|"
     r"conversation|discussion|talk|chat|convo|spent (?:most of the |a lot of |much of the |the whole |some )?time)"
     r"(?:\s+(?:a lot|a bit|a little|at length|for a while|briefly|mostly))?\s*[:-]?\s*(?:about|on|re|around|regarding|of)?\s+"
-    r"|^(?:about|regarding|re)\s+",
+    r"|^(?:about|regarding|re)\s+(?!\d)",
     re.I)
 # "talked it for like 5 min", "for a while", "for 20 minutes": how long something was discussed.
 _DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+(?:it|about it|that))?\s*)?"
