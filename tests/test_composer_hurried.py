@@ -172,3 +172,21 @@ def test_mention_adds_and_keeps_the_rest(path: Path, name: str) -> None:
     after = compose(facts, person, style_for(facts, person, [f"mention {absent[0]}"]))
     assert read_fact(absent[0], "topics")[0].text in after.body
     assert set(_sentences(before)) <= set(_sentences(after)), f"{before.body}\n---\n{after.body}"
+
+
+def test_write_names_what_it_left_out_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli_helpers import invoke, isolate
+
+    isolate(tmp_path, monkeypatch)
+    path = tmp_path / "facts.yaml"
+    path.write_text(
+        "candidate: {name: Maria Santos}\ncompany: St. Brigid\nrole: ICU Nurse\n"
+        "interviewers:\n  - name: Linda Haverford\n    topics: [we talked about the residency program, "
+        "parking was a nightmare lol]\n",
+        encoding="utf-8",
+    )
+    result = invoke("write", path)
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(notices) == 1 and notices[0].startswith("followup: note: interviewers[0].topics[1]: left out")
+    assert "the residency program" in result.stdout and "parking" not in result.stdout
