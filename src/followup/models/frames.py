@@ -248,7 +248,6 @@ FRAMES: dict[str, list[str]] = {
     # Clarify points: always a confident addition, never a rerun of what went wrong.
     "clarify.missing": [
         "I realize I did not mention {x}.",
-        "I realize I did not mention {x} during our conversation.",
         "I realize I did not get to mention {x}.",
     ],
     "clarify.missing_several": [

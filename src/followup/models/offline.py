@@ -350,6 +350,7 @@ class _Picker:
         self.taken = taken
         self.tone = tone
         self.said: set[tuple[str, ...]] = set()
+        self.last_opening = ""
 
     def __call__(self, slot: str, values: dict[str, str], **fact: str) -> str:
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
@@ -359,8 +360,11 @@ class _Picker:
         # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
         rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
         fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
-        choice = next((text for text in fresh if not self._marks(text, fact) & self.said), fresh[0])
+        # Two sentences in a row that open alike ("I hope ... I hope ...") read as a tic.
+        varied = [text for text in fresh if _opening(text) != self.last_opening] or fresh
+        choice = next((text for text in varied if not self._marks(text, fact) & self.said), varied[0])
         self.said |= self._marks(choice, fact)
+        self.last_opening = _opening(choice)
         return choice
 
     def _marks(self, text: str, fact: dict[str, str]) -> set[tuple[str, ...]]:
@@ -370,6 +374,10 @@ class _Picker:
         words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in self.fact_words]
         pairs = {(a, b) for a, b in zip(words, words[1:]) if not (a in _FILLER and b in _FILLER)}
         return pairs | {(w,) for w in words if w in _STOCK_WORDS}
+
+
+def _opening(sentence: str) -> str:
+    return " ".join(sentence.lower().split()[:2])
 
 
 def _seat(facts: Facts, interviewer: Interviewer) -> int:
