@@ -182,9 +182,9 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
     clarifications = {id(f): _clarification(f, pick, values) for f in clarify_facts}
     highlight_lines = {id(h): pick("highlight", values, x=h.text) for h in highlights}
-    renewal_after = pick("renewal.after_highlight", values)
-    renewal_alone = pick("renewal", values)
-    closing = pick("closing", values)
+    renewal_after = pick("renewal.after_highlight", values, after=tuple(highlight_lines.values()))
+    renewal_alone = pick("renewal", values, after=tuple(alone.values()))
+    closing = pick("closing", values, after=(renewal_after, renewal_alone))
     signoff = pick("signoff", values)
 
     # What this style keeps.
@@ -352,7 +352,8 @@ class _Picker:
         self.said: set[tuple[str, ...]] = set()
         self.last_opening = ""
 
-    def __call__(self, slot: str, values: dict[str, str], **fact: str) -> str:
+    def __call__(self, slot: str, values: dict[str, str], after: tuple[str, ...] = (), **fact: str) -> str:
+        """A phrasing for ``slot``; ``after`` are sentences it may follow, whose openings it should not repeat."""
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
         if ", " in fact.get("x", ""):  # a fact with commas of its own reads best at the end of its sentence
             options = [o for o in options if o.endswith("{x}.")] or options
@@ -361,7 +362,8 @@ class _Picker:
         rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
         fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
         # Two sentences in a row that open alike ("I hope ... I hope ...") read as a tic.
-        varied = [text for text in fresh if _opening(text) != self.last_opening] or fresh
+        openings = {self.last_opening, *map(_opening, after)}
+        varied = [text for text in fresh if _opening(text) not in openings] or fresh
         choice = next((text for text in varied if not self._marks(text, fact) & self.said), varied[0])
         self.said |= self._marks(choice, fact)
         self.last_opening = _opening(choice)
