@@ -175,7 +175,9 @@ _SUBJECT = r"(?:she|he|they)"
 _ASKED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?asked(?:\s+me)?|(?:also\s+)?asked\s+me|(?:{_SUBJECT}\s+)?(?:quizzed|grilled|pressed)\s+me)"
                     r"(?:\s+(?:a lot|a bunch|a few questions|questions|lots))?\s*(?:about|on|regarding|re|for)?\s+(?P<rest>.+)$", re.I)
 _QUESTION_NOTE = re.compile(r"^(?:q|qs|question|questions)\s*(?:about|on|re|:|-)\s*(?P<rest>.+)$", re.I)
-_BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s*[:-]?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+# "how do I handle X" asked as a question reads "how I handle X" inside a sentence.
+_DIRECT_QUESTION = re.compile(r"^(how|what|why|when|where|which) (?:(do|does|did)|(would|will|can|could|should)) I\b", re.I)
 _CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
 _CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)|brought up|"
                              r"mentioned|talked about|explained|described|walked through|shared)\s+"
@@ -325,8 +327,10 @@ def _is_clause(text: str) -> bool:
 
 
 def _clean_clause(text: str) -> str:
-    """"How I'd run a crew" and the like: first word lower-case, contractions spelled out."""
-    return _lower_first(tidy(text))
+    """"How I'd run a crew" and the like: first word lower-case, contractions spelled out, a direct
+    question made indirect ("how do I handle X" reads "how I handle X")."""
+    text = _lower_first(tidy(text))
+    return _DIRECT_QUESTION.sub(lambda m: f"{m.group(1)} I" + (f" {m.group(3)}" if m.group(3) else ""), text)
 
 
 _MASS_NOUNS = set("turnover management staffing overtime retention leadership morale training parking security traffic "
@@ -338,7 +342,8 @@ _MASS_NOUNS = set("turnover management staffing overtime retention leadership mo
 _COUNT_NOUNS = set("model plan program programme process policy system project schedule budget rotation pilot "
                    "initiative audit test tool structure workflow dashboard app site season contract pipeline "
                    "roadmap framework curriculum unit wing clinic office campaign launch migration redesign "
-                   "rollout review exam interview residency fellowship committee board".split())
+                   "rollout review exam interview residency fellowship committee board fleet business crew "
+                   "group team department".split())
 
 
 def _with_article(clause: str) -> str:
@@ -346,7 +351,7 @@ def _with_article(clause: str) -> str:
     words = clause.split()
     if (len(words) > 1 and words[0].islower() and words[0] not in _DETERMINERS and not words[0][0].isdigit()
             and words[0] not in _MASS_NOUNS and not (words[0].endswith("s") and not words[0].endswith("ss"))
-            and any(_FINITE.fullmatch(w) for w in words[1:4])):
+            and any(_FINITE.fullmatch(w) or re.fullmatch(r"[a-z]{3,}ed", w) for w in words[1:4])):
         return "the " + clause
     return clause
 
@@ -372,17 +377,18 @@ _MISSING = re.compile(
     r"^(?:I\s+)?(?:also\s+)?"
     r"(?P<aux>did not|didn't|didnt|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
     r"should have|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
-    r"must|have to|gotta|remember to)?\s*"
+    r"must|have to|gotta|remember to)?\s*(?:get to |have a chance to |have time to |got to )?"
     r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
     r"show(?:ed|n|ing)?|describe[d]?|describing|cover(?:ed|ing)?|share[d]?|sharing|highlight(?:ed|ing)?|"
     r"ask(?:ed|ing)? about|ask(?:ed|ing)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
     r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:that\s+)?(?P<rest>.+)$", re.I)
 _BASE_VERB = re.compile(r"^(?:mention|say|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
 _NOTE_TO_SELF = re.compile(r"^(?:note to self|reminder|n\.?b\.?|remember)\s*[-:,]?\s*(?P<rest>.+)$", re.I)
-_ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)\s+(?:that\s+)?", re.I)
+_ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)"
+                            r"\s*[:-]?\s+(?:that\s+)?", re.I)
 _CORRECTION = re.compile(
     r"^(?:correction\s*[-:,]?\s*)?(?:I\s+)?(?:said|told (?:her|him|them|the panel)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
-    r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)\s*"
+    r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)?\s*"
     r"(?P<verb>is|was|'s|are|were)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
     r"(?:\s+(?:actually|really))?$", re.I)
 _NUMBER = r"\d+(?:\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
@@ -561,8 +567,8 @@ def _strength_part(text: str) -> tuple[str, str]:
     text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
                   lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
     text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
-    if m := re.match(rf"^([a-z]+) ({_YEARS})$", text):  # "journeyman 12 years"
-        text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"
+    if m := re.match(rf"^([\w -]*?(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide))\s+({_YEARS})$", text):
+        text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"  # "journeyman 12 years", "3rd grade teacher 8 years"
     elif m := re.match(rf"^(?P<what>[a-z][\w -]*?) (?P<n>{_YEARS}) (?P<rest>(?:at|in|with|as|on)\b.*)$", text):
         text = f"{m.group('n')} of {m.group('what')} experience {m.group('rest')}"  # "cash handling 3 years at a store"
     elif re.match(r"^[a-z]+ \d+$", text):
@@ -619,17 +625,18 @@ def _as_highlight(text: str) -> Read:
         verb = "were" if re.search(r"\blast\b", clause) else "are"
         return ("highlight", f"there {verb} {clause}", "", "")
     # "the auto-triage model already routes ...": a subject of a word or two, then its verb.
-    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:already |now |just |also |still )?[a-z]{3,}s\b",
-                            clause)
+    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?[a-z]{3,}s|"
+                            r"(?:just|recently) [a-z]{3,}ed)\b", clause)
     if not _has_finite_verb(clause) and not subject_verb:
         return ("unusable", text, "", "")
-    if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*)\b", clause):
+    if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*|just|recently|"
+                                                                  r"newly)\b", clause):
         return ("unusable", text, "", "")  # "the security line took 20 minutes": the candidate's day, not the company
     return ("highlight", _with_article(clause), "", "")
 
 
 def _as_interest(text: str) -> Read:
-    text = _lower_first(text)
+    text = _lower_first(_without_pronoun_asides(text))
     head, asides = _head_and_asides(text)
     # "she's from Bologna, my family is from Modena": two clauses, joined.
     tail = [a for a in asides if re.match(r"^(?:I|my|we|our)\b", a) and _has_finite_verb(a)]
@@ -642,7 +649,8 @@ def _as_interest(text: str) -> Read:
     if match := _BOTH.match(text):
         rest = text[match.end():]
         first = rest.split(" ", 1)[0]
-        if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
+        if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|ex-[\w-]+|former|retired|veterans?|"
+                    r"certified|licensed|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
             return ("interest", f"we are both {rest}", "", "")  # "both from Texas", "both runners"
         if first.endswith("ing"):
             return ("interest_np", rest, "", "")
@@ -662,7 +670,13 @@ def _as_interest(text: str) -> Read:
     return ("interest_np", text, "", "")
 
 
+def _without_pronoun_asides(text: str) -> str:
+    """"(she was navy, me army)": a note about who is who, not something to say to them."""
+    return re.sub(r"\s*\((?=[^()]*\b(?:she|he|they|me|I|her|him)\b)[^()]*\)", "", text).strip()
+
+
 def _as_topic(text: str) -> tuple[Read, ...]:
+    text = _without_pronoun_asides(text)
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
     if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
         aside = match.group(2)
