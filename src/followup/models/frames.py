@@ -258,6 +258,7 @@ FRAMES: dict[str, list[str]] = {
         "I would be glad to tell you more about it.",
         "I am happy to share more about it.",
         "I would welcome the chance to say more about it.",
+        "I would be glad to walk you through it.",
     ],
     "clarify.missing.tail.formal": [
         "I would be glad to share more about it.",
@@ -266,6 +267,7 @@ FRAMES: dict[str, list[str]] = {
     "clarify.unasked": [
         "I did not get to ask about {x}, and I would be glad to learn more about it.",
         "I would also be glad to hear more about {x}, which I did not get to ask about.",
+        "I did not get to ask about {x}; I hope to hear about it another time.",
     ],
     "clarify.unasked.formal": [
         "I did not have the opportunity to ask about {x}, and I would welcome the chance to learn more.",
