@@ -34,7 +34,7 @@ _FILLER = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "with",
            "have", "had", "has", "will", "would", "i'd", "i'm"}
 # Words of appreciation that read as a tic when they come twice in one short note.
 _STOCK_WORDS = {"appreciated", "enjoyed", "pleasure", "glad", "great", "highlight", "exciting", "keen", "welcome",
-                "valued", "informative", "useful", "helpful", "excited", "delighted", "conversation"}
+                "valued", "informative", "useful", "helpful", "excited", "delighted", "conversation", "thanks"}
 # Stems too general for a strength and a topic to share meaning through them.
 _GENERIC_STEMS = set(content_stems("experience years year skills background people staff patients customers "
                                    "clients students work job role position handling managing running strong good "
