@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .engine import CheckContext, Violation, rule
 from .policy import RulePolicy
@@ -24,8 +25,19 @@ def _message(context: CheckContext) -> tuple[int, int]:
     return start, context.signoff_start
 
 
-def _words(policy: RulePolicy, key: str) -> str:
-    return "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in policy.option(key, []))
+def _words(policy: RulePolicy, key: str) -> tuple[str, ...]:
+    return tuple(str(w).lower() for w in policy.option(key, []))
+
+
+@lru_cache(maxsize=8)
+def _fragment_pattern(prepositions: tuple[str, ...], subjects: tuple[str, ...], you_verbs: tuple[str, ...],
+                      jotted: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the three shapes, run on the lower-cased body (compiled once per word lists)."""
+    def alternation(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+    return re.compile(rf"\b(?:{alternation(prepositions)})\s+(?:(?:{alternation(subjects)})\s+[a-z']+"
+                      rf"|you\s+(?:{alternation(you_verbs)})\b|(?:{alternation(jotted)})\b)")
 
 
 @rule("pasted_fragment")
@@ -33,16 +45,15 @@ def pasted_fragment(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
     """A fact pasted into a frame that does not fit it: a preposition followed by a subject pronoun
     ("about we talked"), by "you" and a finite verb ("about you want"), or by a jotted verb
     ("about discussed"); and the frame mismatches the policy lists as phrases."""
-    prepositions, subjects = _words(policy, "prepositions"), _words(policy, "subject_pronouns")
-    you_verbs, jotted = _words(policy, "you_verbs"), _words(policy, "jotted_verbs")
-    patterns = [
-        rf"\b(?:{prepositions})\s+(?:{subjects})\s+[a-z']+",
-        rf"\b(?:{prepositions})\s+you\s+(?:{you_verbs})\b",
-        rf"\b(?:{prepositions})\s+(?:{jotted})\b",
-    ]
+    pattern = _fragment_pattern(_words(policy, "prepositions"), _words(policy, "subject_pronouns"),
+                                _words(policy, "you_verbs"), _words(policy, "jotted_verbs"))
     start, end = _message(context)
     body = context.note.body
-    found = [m for p in patterns for m in re.finditer(p, body[:end], re.IGNORECASE) if m.start() >= start]
+    lowered = body[:end].lower()
+    if len(lowered) != end:  # a letter whose lower case is longer: offsets would not line up
+        lowered = body[:end]
+        pattern = re.compile(pattern.pattern, re.IGNORECASE)
+    found = [m for m in pattern.finditer(lowered, start)]
     extra = policy.pattern()
     if extra is not None:
         found += [m for m in extra.finditer(body[:end]) if m.start() >= start]
@@ -68,8 +79,8 @@ def sentence_case(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
         text = word.group(1)
         if not text[0].islower() or re.search(r"[a-z][A-Z]", text):  # "eBay", "iPhone"
             continue
-        before = body[:offset].rstrip().split()
-        if before and before[-1].lower() in abbreviations:
+        previous = body[max(0, offset - 12):offset].split()
+        if previous and previous[-1].lower() in abbreviations:
             continue  # "e.g. the ..." does not end a sentence
         at = offset + word.start(1)
         sentence_end = body.find(".", at)
