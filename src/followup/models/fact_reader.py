@@ -362,7 +362,7 @@ def _first_person(text: str) -> bool:
 
 def _head_and_asides(text: str) -> tuple[str, list[str]]:
     """"staff retention, she said they lost 3 cooks": the item, then what follows its commas."""
-    parts = [p.strip() for p in re.split(r", (?![^()]*\))", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r", (?![^()]*\))", text) if p.strip()] or [""]
     head, asides = parts[0], parts[1:]
     # "guest complaints, especially during overbooking" is one phrase.
     while asides and re.match(r"^(?:especially|including|mostly|mainly|particularly|such as|from|for|in|on|at|with)\b",
@@ -637,6 +637,8 @@ def _as_highlight(text: str) -> Read:
 
 def _as_interest(text: str) -> Read:
     text = _lower_first(_without_pronoun_asides(text))
+    if not text:
+        return ("unusable", text, "", "")
     head, asides = _head_and_asides(text)
     # "she's from Bologna, my family is from Modena": two clauses, joined.
     tail = [a for a in asides if re.match(r"^(?:I|my|we|our)\b", a) and _has_finite_verb(a)]
@@ -702,6 +704,8 @@ def _as_topic(text: str) -> tuple[Read, ...]:
 
 def _one_topic(text: str) -> Read:
     text = text.strip(" ,")
+    if not text:
+        return ("unusable", text, "", "")
     lead = _LEAD_IN.match(text + " ")
     if lead and lead.end() <= len(text):
         text = text[lead.end():].strip()
