@@ -71,7 +71,8 @@ _CAPITALISED = {w.lower(): w for w in (
     "Switzerland Austria Greece Turkey Chinatown Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
     "Salesforce Workday Tableau Photoshop InDesign Illustrator Figma Procore Revit SketchUp Rhino Lumion AutoCAD "
     "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid Postgres PostgreSQL Kafka Python Java "
-    "JavaScript TypeScript Kubernetes Docker Terraform Jira Salesforce Shopify Zendesk HubSpot").split()}
+    "JavaScript TypeScript Kubernetes Docker Terraform Jira Salesforce Shopify Zendesk HubSpot NetSuite Klaviyo "
+    "Instagram TikTok LinkedIn Facebook YouTube").split()}
 _TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexico": "New Mexico",
                    "north carolina": "North Carolina", "south carolina": "South Carolina",
                    "north dakota": "North Dakota", "south dakota": "South Dakota", "west virginia": "West Virginia",
@@ -89,7 +90,7 @@ _SHORTHAND = [
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
-    (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\bmy last )co\b|(?<=\bmy current )co\b|(?<=\bmy old )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
+    (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\blast )co\b|(?<=\bcurrent )co\b|(?<=\bold )co\b|(?<=\bprior )co\b|(?<=\bprevious )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
     (r"\bdef\b(?= (?:[a-z]+)\b)", "definitely"), (r"\brly\b", "really"), (r"\btmrw\b", "tomorrow"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
     (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
     (r"\bwks\b", "weeks"), (r"\bwk\b", "week"), (r"(?<=\d )mos\b", "months"), (r"(?<=\d )mo\b", "months"),
@@ -108,7 +109,7 @@ _SHORTHAND = [
     (r"\bdidn't\b", "did not"), (r"\bdon't\b", "do not"), (r"\bcan't\b", "cannot"), (r"\bwasn't\b", "was not"),
     (r"\bisn't\b", "is not"), (r"\bwon't\b", "will not"), (r"\bwouldn't\b", "would not"), (r"\bcouldn't\b", "could not"),
     (r"\bshouldn't\b", "should not"), (r"\bhaven't\b", "have not"), (r"\bi\b", "I"),
-    (r"(?<=\w) stuff\b", " work"), (r"\bway (?=[a-z]+er\b)", "much "),
+    (r"(?<=\w) stuff\b", " work"), (r"\bq([1-4])\b", r"Q\1"), (r"\bway (?=[a-z]+er\b)", "much "),
 ]
 _SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
@@ -235,7 +236,7 @@ _NEGATIVE = re.compile(
     r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad|sorry|apolog\w*|nightmare|worst|hate|hated|confusing|"
     r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
 _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
-                    r"not sure|idk|maybe|salary|salaries|pay|paid|paycheck|compensation|benefits package|pto|bonus\w*|"
+                    r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
                     r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
                     r"paid time off|vacation days|relocation|"
                     r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
@@ -343,7 +344,7 @@ _COUNT_NOUNS = set("model plan program programme process policy system project s
                    "initiative audit test tool structure workflow dashboard app site season contract pipeline "
                    "roadmap framework curriculum unit wing clinic office campaign launch migration redesign "
                    "rollout review exam interview residency fellowship committee board fleet business crew "
-                   "group team department".split())
+                   "group team department refresh strategy calendar".split())
 
 
 def _with_article(clause: str) -> str:
@@ -375,7 +376,7 @@ def _head_and_asides(text: str) -> tuple[str, list[str]]:
 
 _MISSING = re.compile(
     r"^(?:I\s+)?(?:also\s+)?"
-    r"(?P<aux>did not|didn't|didnt|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
+    r"(?P<aux>did not|didn't|didnt|never|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
     r"should have|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
     r"must|have to|gotta|remember to)?\s*(?:get to |have a chance to |have time to |got to )?"
     r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
@@ -389,7 +390,7 @@ _ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\
 _CORRECTION = re.compile(
     r"^(?:correction\s*[-:,]?\s*)?(?:I\s+)?(?:said|told (?:her|him|them|the panel)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
     r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)?\s*"
-    r"(?P<verb>is|was|'s|are|were)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
+    r"(?P<verb>is|was|'s|are|were|I meant|meant)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
     r"(?:\s+(?:actually|really))?$", re.I)
 _NUMBER = r"\d+(?:\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
 _FOLLOWUP = re.compile(r"\b(?:my\s+)?(?:answer|response|reply|example)\s+(?:to|about|on|regarding|around|for)\s+(?:the\s+question\s+(?:about|on)\s+)?"
@@ -473,23 +474,25 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
 def _correction(match: re.Match[str]) -> Read | None:
     """"I said I had four years of ICU experience, it is actually six": a clean correction of the number."""
     said, real = tidy(match.group("said")), tidy(match.group("real"))
-    number = re.search(rf"\b(?:{_NUMBER})(?=\b|%)", said, re.I)
-    real_number = re.match(rf"^(?:{_NUMBER})(?=\b|%)%?", real, re.I)
+    number = re.search(rf"\b(?:{_NUMBER})(?=\b|%|x\b)", said, re.I)
+    real_number = re.match(rf"^(?:{_NUMBER})(?=\b|%|x\b)[%x]?", real, re.I)
     if not number or not real_number:
         return None
     unit = real[real_number.end():].strip()
-    percent = said[number.end(): number.end() + 1] == "%"
-    corrected = said[: number.start()] + real_number.group().rstrip("%") + said[number.end():]
+    percent = said[number.end(): number.end() + 1] in ("%", "x") and said[number.end(): number.end() + 1]
+    corrected = said[: number.start()] + re.sub(r"(?<=\d)[%x]$", "", real_number.group()) + said[number.end():]
     if unit and unit.lower() not in corrected.lower():
         if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
             return None  # "10 years but it's 12 months": not the same measure
         corrected += " " + unit
-    wrong = number.group() + ("%" if percent else "")
+    wrong = number.group() + (percent or "")
     statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
     if re.match(r"^I [a-z]+ed\b.*\bsince\b", statement):
         statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
     if not statement.startswith("I "):
         statement = _lower_first(statement)
+        if re.match(r"^(?:my|our) ", statement) and _is_clause(statement):
+            return ("correction", statement, wrong, "")  # "our ROAS was 4x"
         if _is_clause(statement):
             return None
         tense = "was" if (match.group("verb") or "").lower() in ("was", "were") or re.match(r"^\d{4}\b", statement) \
@@ -544,12 +547,17 @@ _YEARS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 
 
 def _as_strength(text: str) -> Read:
-    parts = [p.strip() for p in re.split(r",\s*|;\s*", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,;]\s*(?![^()]*\))", text) if p.strip()]
     read = [_strength_part(p) for p in parts]
     read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
     kind, phrase = read[0]
     if kind == "unusable" or len(read) == 1:
         return (kind, phrase, "", "")
+    if len(read) >= 3 and all(k == "strength_np" and len(p.split()) <= 4 for k, p in read):
+        items = [p.removeprefix("my ") for _, p in read]  # "SEO, paid social, email": a list of skills
+        return ("strength_np", ", ".join(items[:-1]) + " and " + items[-1], "", "")
+    if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
+        phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
     rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
     if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
         return (kind, " and ".join(p for _, p in read), "", "")
@@ -621,6 +629,9 @@ def _as_highlight(text: str) -> Read:
         return ("unusable", text, "", "")
     they = re.match(r"^they\b", head, re.I) is not None
     clause = _possessives(_lower_first(head), plural=they)
+    if re.match(r"^(?:launching|opening|hiring|moving|switching|building|expanding|renovating|rolling out|piloting|"
+                r"adding|bidding|starting|growing|planning|changing|merging|rebuilding)\b", clause):
+        return ("highlight", f"you are {clause}", "", "")  # "launching a new line in Q2": the company is
     if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?)\b)", clause):
         verb = "were" if re.search(r"\blast\b", clause) else "are"
         return ("highlight", f"there {verb} {clause}", "", "")
@@ -728,6 +739,9 @@ def _one_topic(text: str) -> Read:
         return ("asked", rest, "", "") if not _is_clause(rest) or _QUESTION_WORD.match(rest) else ("unusable", text, "", "")
     if match := (_ASKED.match(text) or _QUESTION_NOTE.match(text)):
         rest = _possessives(_clean_clause(match.group("rest")))
+        # "asked me to walk through a campaign": the question is about the campaign
+        rest = re.sub(r"^to (?:walk (?:her|him|them|you) through|walk through|describe|explain|talk about|"
+                      r"give (?:an example|examples) of|tell (?:her|him|them|you) about)\s+", "", rest)
         if re.match(r"^(?:to\s+)", rest):
             return ("unusable", text, "", "")
         if rest.lower().startswith(("if ", "whether ")) or _QUESTION_WORD.match(rest) or not _is_clause(rest) \
@@ -753,8 +767,8 @@ def _one_topic(text: str) -> Read:
         if re.match(r"^you (?:[a-z]+ed|gave|took|showed|brought|let|made|met|sent|told) (?:me|us)\b", clause):
             return ("moment", clause, "", "")  # "they gave us a tour of the plant"
         return ("point", clause, "", "") if _has_finite_verb(clause) else ("unusable", text, "", "")
-    if re.match(r"^we\b", text) and _has_finite_verb(text):
-        return ("moment", _possessives(text), "", "")
+    if re.match(r"^we\b", text) and (_has_finite_verb(text) or re.match(r"^we (?:\w+ )?[a-z]+ed\b", text)):
+        return ("moment", _possessives(text), "", "")  # "we geeked out over newsletters"
     if re.match(r"^I\b", text) and _has_finite_verb(text):
         return ("recap", _possessives(text), "", "")
     if _PAST_START.match(text):
@@ -764,6 +778,8 @@ def _one_topic(text: str) -> Read:
         clause = _possessives("I " + _lower_first(" and ".join(parts)))
         achievement = re.search(r"\d|\b(?:at|in) my (?:last|current|previous|old)\b", clause)
         return ("recap" if achievement else "moment", clause, "", "")
+    if _CLAUSE_START.match(text):
+        return ("unusable", text, "", "")  # a clause none of the shapes above could read
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
