@@ -33,7 +33,7 @@ FRAMES: dict[str, list[str]] = {
         "It was great to hear your perspective on {x}.",
         "I learned a lot from our conversation about {x}.",
         "Your perspective on {x} gave me a much clearer picture of the role.",
-        "Talking through {x} with you was the part of the day I enjoyed most.",
+        "The part of the day I enjoyed most was talking through {x}.",
     ],
     "first.topic.formal": [
         "I particularly valued our discussion about {x}.",
@@ -352,7 +352,7 @@ FRAMES: dict[str, list[str]] = {
         "I hope to speak with you again soon.",
         "I would be glad to continue our conversation.",
         "Have a good rest of your week.",
-        "Please give my regards to the team.",
+        "Please pass my thanks to your colleagues.",
         "I hope the rest of your week goes well.",
     ],
     "closing.formal": [
@@ -369,7 +369,7 @@ FRAMES: dict[str, list[str]] = {
         "I hope to hear from you soon.",
         "I hope we speak again soon.",
         "Have a good week.",
-        "My regards to the team.",
+        "My thanks to your colleagues.",
     ],
     "signoff": ["Warm regards,", "Best regards,", "All the best,"],
     "signoff.formal": ["Sincerely,", "Kind regards,", "Respectfully,"],
