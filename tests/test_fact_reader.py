@@ -103,6 +103,8 @@ UNUSABLE = [
     ("note to self: send references by wednesday", "clarify"),
     ("messed up the sauce temp, want to say I know it should be 165", "clarify"),
     ("told her 2020, it was 2022 midterms actually", "clarify"),
+    ("very friendly, made me feel at ease", "topics"),
+    ("she was great lol", "topics"),
 ]
 
 

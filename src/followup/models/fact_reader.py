@@ -244,8 +244,9 @@ _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|
 _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
                "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
                "hot|fancy|new|pretty|packed")
-_REMARK = re.compile(r"^(?:really |so |very |super )?(?:nice|lovely|great|beautiful|gorgeous|amazing|cool|fun|fancy|pretty|"
-                     r"huge|tiny|cute)(?![-\w])"
+_REMARK = re.compile(r"^(?:really |so |very |super |kind of |pretty )?(?:nice|lovely|great|beautiful|gorgeous|amazing|cool|fun|"
+                     r"fancy|pretty|huge|tiny|cute|friendly|funny|sweet|kind|chill|sharp|smart|warm|welcoming|"
+                     r"easygoing|intense|tough|intimidating|awesome|terrifying|scary)(?![-\w])"
                      rf"|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
                      rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))(?![-\w])", re.I)
 _PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
@@ -722,12 +723,12 @@ def _one_topic(text: str) -> Read:
         text = text[lead.end():].strip()
         if re.match(r"^(?:it|that|this)$", text, re.I) or not text:
             return ("unusable", text, "", "")
-    if match := _PRAISE.match(text):
+    if (match := _PRAISE.match(text)) and not _CLAUSE_START.match(match.group("x")):
         enjoyed = _possessives(_lower_first(match.group("x")))
         first = enjoyed.split(" ", 1)[0]
         return ("enjoyed", enjoyed if first in _DETERMINERS or first in _MASS_NOUNS else "the " + enjoyed, "", "")
-    if _REMARK.match(text) or _IMPRESSION.match(text):
-        return ("unusable", text, "", "")
+    if _REMARK.match(text) or _IMPRESSION.match(text) or (re.match(rf"^{_SUBJECT}\b", text, re.I) and _REMARK.search(text)):
+        return ("unusable", text, "", "")  # "very friendly", "she was great": an impression, not a topic
     if match := _CANDIDATE_TOLD.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         if re.match(r"^I\b", rest):
