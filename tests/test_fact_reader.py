@@ -55,6 +55,7 @@ READINGS = [
     ("I want to add that I use SBAR and escalate", "clarify", "addition", "I use SBAR and escalate"),
     ("didn't explain my Opera PMS experience well", "clarify", "explain", "my Opera PMS experience"),
     ("my answer on error budgets was rushed", "clarify", "followup", "error budgets"),
+    ("my Terraform state migration work", "clarify", "more", "my Terraform state migration work"),
     # strengths
     ("good w/ anxious + difficult patients", "strengths", "strength_adj", "good with anxious and difficult patients"),
     ("12 yrs commercial + industrial wiring", "strengths", "strength_np", "12 years of commercial and industrial wiring experience"),
@@ -105,6 +106,7 @@ UNUSABLE = [
     ("told her 2020, it was 2022 midterms actually", "clarify"),
     ("very friendly, made me feel at ease", "topics"),
     ("she was great lol", "topics"),
+    ("cat walked across my keyboard mid answer lol", "clarify"),
 ]
 
 

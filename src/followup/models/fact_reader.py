@@ -321,6 +321,12 @@ def _is_clause(text: str) -> bool:
     """A main verb outside any relative clause: "the unit is short-staffed", not "the team that is growing"."""
     if _S_VERB.match(text) or _PAST_WITH_TIME.search(text):
         return True
+    words = text.split()
+    # "cat walked across my keyboard": a bare noun, then a verb in the past
+    if words and words[0].lower() not in _DETERMINERS and not words[0].endswith("ing") and any(
+            re.fullmatch(r"[a-z]{3,}ed", w) and w not in _PARTICIPLES for w in words[1:3]) and len(words) > 2 \
+            and words[-1] not in _COUNT_NOUNS:
+        return True
     for match in _CLAUSE_VERB.finditer(text):
         before = text[: match.start()].split()[-4:]
         if not any(_RELATIVE.fullmatch(word) for word in before):
@@ -335,6 +341,10 @@ def _clean_clause(text: str) -> str:
     return _DIRECT_QUESTION.sub(lambda m: f"{m.group(1)} I" + (f" {m.group(3)}" if m.group(3) else ""), text)
 
 
+# Words in -ed that describe a noun rather than say what happened ("advanced", "automated testing").
+_PARTICIPLES = set("advanced automated based certified detailed experienced focused limited mixed related required "
+                   "skilled specialized specialised supervised licensed integrated centered centred needed used "
+                   "unexpected expected published blended shared".split())
 _MASS_NOUNS = set("turnover management staffing overtime retention leadership morale training parking security traffic "
                   "funding hiring onboarding coverage demand volume revenue growth attendance enrollment research "
                   "safety quality compliance scheduling recruiting payroll".split())
@@ -529,7 +539,9 @@ def _as_clause_to_add(text: str) -> Read:
         return ("addition", _addition_text(problem) or problem, "", "")
     if _PAST_START.match(problem) or re.match(r"^(?:have|am|can|speak|know|hold)\b", problem, re.I):
         return ("addition", "I " + _lower_first(problem), "", "")
-    if _has_finite_verb(problem) or _CLAUSE_START.match(problem) or "," in problem:
+    noun_phrase = re.match(r"^(?:my|our|the|a|an)\b", problem, re.I) is not None  # "my Terraform work"
+    if (_has_finite_verb(problem) and not noun_phrase) or _is_clause(problem) or _CLAUSE_START.match(problem) \
+            or "," in problem:
         return ("unusable", text, "", "")
     return ("more", _lower_first(problem), "", added)
 
