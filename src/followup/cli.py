@@ -197,6 +197,11 @@ def write(
     if settings.used_default:
         print("followup: drafting offline; for a language model set OPENAI_API_KEY (or OPENAI_BASE_URL) "
               "and optionally FOLLOWUP_MODEL", file=sys.stderr)
+    if settings.is_offline:
+        from .models.fact_reader import left_out_notices
+
+        for notice in left_out_notices(facts, [p.name for p in interviewers]):
+            print(f"followup: note: {notice}", file=sys.stderr)
 
     history = _open_history()
     chosen_model = open_model(settings)
@@ -430,6 +435,7 @@ def regenerate(
     run: Annotated[Optional[str], typer.Option("--run", metavar="RUN", help="The run (id or unique prefix; default: the latest).")] = None,
     from_version: Annotated[Optional[int], typer.Option("--from-version", metavar="N", min=1, help="Start from this version (default: the latest).")] = None,
     model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="The model to use (default: the run's model).")] = None,
+    facts_file: Annotated[Optional[Path], typer.Option("--facts", metavar="FACTS", help="An edited facts file to use from now on in this run (default: the run's facts).")] = None,
     json_output: JsonOption = False,
     no_diff: Annotated[bool, typer.Option("--no-diff", help="Do not show the word diff against the parent version.")] = False,
     review: ReviewOption = False,
@@ -441,7 +447,6 @@ def regenerate(
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""
     from .drafting import draft_note
-    from .facts import find_interviewer
     from .history import HistoryError
     from .models import ModelConfigError, ModelServiceError, open_model, settings_from_env
     from .models.tweaks import UnsupportedTweak
@@ -456,8 +461,8 @@ def regenerate(
     run_id = store.resolve_run(run, to)
     parent = store.draft(run_id, to, from_version)
     earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
-    facts = store.run_facts(run_id)
-    interviewer = find_interviewer(facts, parent["interviewer"])
+    facts = _load_facts(facts_file) if facts_file else store.run_facts(run_id)
+    interviewer = _interviewer_in(facts, parent["interviewer"], facts_file)
     chosen = model or (parent["model"] if parent["model"] == "offline" else None) or store.run_model(run_id)
     try:
         chosen_model = open_model(settings_from_env(chosen, timeout))
@@ -474,7 +479,7 @@ def regenerate(
         _fail(str(error), EXIT_MODEL_FAILURE)
     draft.parent_version = parent["version"]
     try:
-        store.save_new_version(run_id, draft)
+        store.save_new_version(run_id, draft, facts if facts_file else None, str(facts_file) if facts_file else None)
     except HistoryError as error:
         print(f"followup: not saved to history: {error}", file=sys.stderr)
         sys.stdout.write(_printable([draft])[0].note.as_text() + "\n")  # the draft is not lost: it is shown
@@ -482,6 +487,18 @@ def regenerate(
     shown, before = _printable([draft, draft_from_row(parent)])
     _show_new_version(run_id, facts, shown, before, json_output=json_output, diff=not no_diff,
                       review=store if review else None)
+
+
+def _interviewer_in(facts: Facts, name: str, facts_file: Path | None) -> Interviewer:
+    """The draft's interviewer in the facts; an edited facts file must still list them."""
+    from .facts import FactsError, find_interviewer
+
+    try:
+        return find_interviewer(facts, name)
+    except FactsError:
+        if facts_file is None:
+            raise
+        _fail(f"{facts_file}: no interviewer named {name!r}; the run's drafts are for them")
 
 
 def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool,

@@ -213,9 +213,16 @@ class History:
                            (run_id, version.to, version.version))
                 self._insert(db, run_id, version)
 
-    def save_new_version(self, run_id: str, draft: Draft) -> int:
-        """Save ``draft`` as its interviewer's next version; numbered inside the transaction, so concurrent saves never collide."""
+    def save_new_version(self, run_id: str, draft: Draft, facts: Facts | None = None,
+                         facts_path: str | None = None) -> int:
+        """Save ``draft`` as its interviewer's next version; numbered inside the transaction, so concurrent saves never collide.
+
+        With ``facts`` (an edited facts file the draft was made from), the run keeps those facts from now on.
+        """
         with self._transaction() as db:
+            if facts is not None:
+                db.execute("UPDATE runs SET facts_json = ?, facts_hash = ?, facts_path = ? WHERE id = ?",
+                           (facts.model_dump_json(), facts.fingerprint(), facts_path, run_id))
             latest = db.execute("SELECT MAX(version) FROM drafts WHERE run_id = ? AND interviewer = ?",
                                 (run_id, draft.to)).fetchone()[0] or 0
             parent = draft.parent_version

@@ -539,3 +539,6 @@ def late(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     hours = (now - ended).total_seconds() / 3600
     if hours > context.policy.limits.send_within_hours:
         yield _violation(context, policy, hours=int(hours))
+
+
+from . import fluency  # noqa: E402,F401  (registers the fluency checks)

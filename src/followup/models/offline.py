@@ -1,62 +1,50 @@
 """The offline composer: a deterministic note writer that needs no network and no key.
 
-It builds each note from the facts with sentence patterns chosen so that a fact reads
-naturally whatever its phrasing ("about <topic>" works for "cutting pages by 40%",
-"how the team splits work" and "the on-call rotation" alike). The interviewer's place in
-the panel picks the patterns, so notes to one panel differ in more than the name.
+Every jotted fact is first read for what it is (:mod:`followup.models.fact_reader`): a topic, the
+interviewer's question, something they said, a correction, a regret. The composer then picks a
+sentence frame that fits that kind (:mod:`followup.models.frames`); a fact that fits none is left
+out, never pasted. Choices are seeded by the facts and shifted by the interviewer's seat in the
+panel, and no sentence of ten or more words is reused from an earlier note of the same panel.
+
+Every piece a note could hold is phrased in one fixed order before the style decides which
+pieces to keep, so a tweak ("shorter", "mention X") changes what it asks for and nothing else.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
+from ..guardrails.text import content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
+from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
+from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
 
-# Words that start a fact but are not names, so they are lower-cased mid-sentence.
-_COMMON_STARTS = {
-    "a", "an", "the", "how", "what", "why", "when", "where", "which", "our", "my", "we",
-    "your", "their", "its", "this", "that", "these", "those", "both", "some", "more",
-}
-_NEGATIVE = re.compile(
-    r"\b(blank\w*|fumbl\w*|stumbl\w*|mess\w* up|botch\w*|struggl\w*|wrong|mistake\w*|undersold|understated|"
-    r"downplayed)\b", re.I)
-_VERBS = "mention|say|talk about|bring up|explain|show|describe|cover|share|walk through|go into|highlight"
-_DONE_FORMS = {"mentioned": "mention", "said": "say", "talked about": "talk about", "brought up": "bring up",
-               "explained": "explain", "shown": "show", "showed": "show", "described": "describe",
-               "covered": "cover", "shared": "share", "highlighted": "highlight"}
-_NOT_DONE = re.compile(
-    rf"^(?:I\s+)?(?:did not|didn't|forgot to|never got to|neglected to|failed to)\s+({_VERBS})\s+(.+)$"
-    rf"|^(?:I\s+)?(?:should have|wish I had|could have)\s+({'|'.join(_DONE_FORMS)})\s+(.+)$", re.I)
-# "I want to add that X", "I'd like to add X": the addition is X.
-_ADDITION = re.compile(r"^I(?:\s+(?:want|wanted|would like|'d like)\s+to|'d\s+like\s+to)\s+(?:add|say|mention)\s+(?:that\s+)?(.+)$", re.I)
-_CORRECTION = re.compile(r"^I said (.+?),? but (?:it(?:'s| is| was)|that(?:'s| is| was))? ?(?:actually |really )?(.+)$", re.I)
-# A third person at the start of a fact about the interviewer: "she asked how ...", "he has a dog".
-_THIRD_PERSON = re.compile(r"^(?:she|he|they)\s+(?:asked(?:\s+me)?|mentioned|said|explained|described|told me)"
-                           r"(?:\s+(?:that|about))?\s+(.+)$", re.I)
-_QUESTION_ABOUT = re.compile(r"\b(?:question|answer)\s+(?:about|on|regarding|around)\s+(.+)$", re.I)
-# A clarify point that sells the candidate short: "less experience with X than other candidates".
-_SELF_DOUBT = re.compile(
-    r"\b(?:less|little|limited|no|not (?:much|enough|a lot of)) (?:experience|background|exposure|practice)\b"
-    r"|\bthan (?:the )?other (?:candidates|applicants)\b|\bnot as (?:strong|experienced|skilled)\b", re.I)
-_SUBJECT_OF = re.compile(r"\b(?:with|in|on|about|of|at)\s+(.+?)(?:\s+than\b.*)?$", re.I)
-# Where a clarify point turns from its subject to what went wrong: "... on error budgets | was rushed".
-_SHORTCOMING = re.compile(
-    r"\s+(?:was|were|felt|came out|came across|sounded|seemed|got|skipped|missed|left out|lacked|did not|didn't)\b.*$", re.I)
 SHORT_NOTE_WORDS = 85
 SUBJECT_CHARS = 78
+LONG_SENTENCE_WORDS = 10  # a sentence this long must not recur in two notes of one panel
 # Words too common for a repeated pair of them to read as repetition.
 _FILLER = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "with", "my", "your", "our", "i", "you",
            "we", "it", "is", "was", "that", "this", "about", "me", "be", "as", "by", "am", "are", "so", "from",
            "have", "had", "has", "will", "would", "i'd", "i'm"}
 # Words of appreciation that read as a tic when they come twice in one short note.
 _STOCK_WORDS = {"appreciated", "enjoyed", "pleasure", "glad", "great", "highlight", "exciting", "keen", "welcome",
-                "valued", "informative", "useful"}
-_CLAUSE_VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|plans?|wants?|uses?|runs?|needs?)\b")
+                "valued", "informative", "useful", "helpful", "excited", "delighted", "conversation", "thanks"}
+# Stems too general for a strength and a topic to share meaning through them.
+_GENERIC_STEMS = set(content_stems("experience years year skills background people staff patients customers "
+                                   "clients students work job role position handling managing running strong good "
+                                   "level time day week month large small high low open care service number part "
+                                   "process program plan support"))
+_ABOUT_SELF = re.compile(r"^(?:my|how I|what I|why I|when I|where I|whether I|I)\b")
+# Lengths by level: facts cited, strengths said, clarify points, highlights.
+_REFERENCES = {-2: 1, -1: 1, 0: 2, 1: 3, 2: 4}
+_STRENGTHS = {-2: 0, -1: 0, 0: 1, 1: 2, 2: 3}
+_HIGHLIGHTS = {-2: 0, -1: 0, 0: 1, 1: 1, 2: 2}
 
 
 @dataclass(frozen=True)
@@ -79,20 +67,31 @@ class OfflineComposer:
     timeout = None  # nothing to wait for
 
     def complete(self, request: DraftRequest) -> ModelReply:
-        style = style_for(request.facts, request.interviewer, request.tweak_chain)
+        style = style_for(request.facts, request.interviewer, request.tweak_chain, len(request.tweaks))
         note = compose(request.facts, request.interviewer, style)
         if request.tweaks:
-            before = compose(request.facts, request.interviewer,
-                             style_for(request.facts, request.interviewer, request.tweak_chain[: -len(request.tweaks)]))
+            # Against the version the user has: the facts may have been edited since it was written.
+            before = request.previous or compose(request.facts, request.interviewer, style_for(
+                request.facts, request.interviewer, request.tweak_chain[: -len(request.tweaks)], 0))
             _check_tweaks_took_effect(request.tweaks, before, note)
         return ModelReply(note=note, raw=json.dumps(note.model_dump(), ensure_ascii=False))
 
 
-def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str]) -> Style:
-    """The facts' tone with every tweak of the chain applied in order."""
+def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str], new: int | None = None) -> Style:
+    """The facts' tone with every tweak of the chain applied in order.
+
+    Only the last ``new`` tweaks (all when None) must apply: an earlier one that no longer
+    matches the facts (the facts file was edited since) is passed over.
+    """
     style = Style(tone=facts.tone)
-    for asked in tweaks:
-        tweak = parse_tweak(asked, facts, interviewer)
+    first_new = len(tweaks) - (len(tweaks) if new is None else new)
+    for index, asked in enumerate(tweaks):
+        try:
+            tweak = parse_tweak(asked, facts, interviewer)
+        except UnsupportedTweak:
+            if index >= first_new:
+                raise
+            continue
         if tweak.kind == "shorter":
             style = replace(style, length=style.length - 1)
         elif tweak.kind == "longer":
@@ -130,75 +129,258 @@ def _check_tweaks_took_effect(tweaks: list[str], before: Note, after: Note) -> N
 
 
 def compose(facts: Facts, interviewer: Interviewer, style: Style) -> Note:
-    """Write a complete note for one interviewer."""
+    """Write a complete note for one interviewer, unlike the notes to those before them in the panel."""
     seat = _seat(facts, interviewer)
-    pick = _Picker(seat, set(re.findall(r"[a-z']+", facts.model_dump_json().lower())))
-    formal = style.tone == "formal"
+    taken: set[str] = set()
+    for earlier in facts.interviewers[:seat]:
+        taken |= long_sentences(_compose(facts, earlier, Style(tone=style.tone), frozenset(taken)).body)
+    return _compose(facts, interviewer, style, frozenset(taken))
+
+
+def long_sentences(body: str) -> set[str]:
+    """The sentences of a note long enough that a second note of the panel must not repeat them."""
+    found = set()
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", body):
+        words = re.findall(r"[a-z0-9'%-]+", sentence.lower())
+        if len(words) >= LONG_SENTENCE_WORDS:
+            found.add(" ".join(words))
+    return found
+
+
+# --- the note --------------------------------------------------------------------------
+
+
+@dataclass
+class _Piece:
+    """One sentence the note may hold, with the fact it cites (for mention and avoid)."""
+
+    text: str
+    fact: Fact | None = None
+
+
+def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozenset[str]) -> Note:
+    seat = _seat(facts, interviewer)
+    seed = zlib.crc32(f"{facts.candidate.name}|{facts.company}|{facts.role}".encode())
+    pick = _Picker(seed, seat, set(re.findall(r"[a-z']+", facts.model_dump_json().lower())), taken, style.tone)
+    own = read_interviewer_facts(facts, seat) if seat < len(facts.interviewers) else \
+        {"topics": [], "shared_interests": [], "clarify": []}
+    candidate = read_candidate_facts(facts)
+    values = {"role": facts.role, "company": facts.company, "a_role": f"{_article(facts.role)} {facts.role}",
+              "meeting": {"video": "speaking with me", "phone": "speaking with me"}.get(facts.interview.format or "",
+                                                                                      "meeting with me")}
+
+    # Every piece, phrased in one fixed order whatever the style keeps (see the module docstring).
+    references = _citing_first(_reference_facts(own), own, facts)
+    clarify_facts = [f for f in own["clarify"] if f.kind != "unusable"] + \
+        [f for f in own["topics"] + own["shared_interests"] if f.kind in _CLARIFY_KINDS]
+    strengths = _ordered_strengths([f for f in candidate["strengths"] if f.kind != "unusable"], references, seat)
+    highlights = [f for f in candidate["highlights"] if f.kind == "highlight"]
+
+    thanks = pick("thanks", values)
+    first_forms = {id(f): pick(f"first.{_kind(f)}", values, x=f.text) for f in references}
+    later_forms = {id(f): pick(f"later.{_kind(f)}", values, x=f.text) for f in references}
+    related = {id(s): pick(f"related.{s.kind}", values, x=s.text) for s in strengths}
+    alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
+    clarifications = {id(f): _clarification(f, pick, values) for f in clarify_facts}
+    highlight_lines = {id(h): pick("highlight", values, x=h.text) for h in highlights}
+    renewal_after = pick("renewal.after_highlight", values, after=tuple(highlight_lines.values()))
+    renewal_alone = pick("renewal", values, after=tuple(alone.values()))
+    closing = pick("closing", values, after=(renewal_after, renewal_alone))
+    signoff = pick("signoff", values)
+
+    # What this style keeps.
     level = style.level
+    wanted = set(style.mention)
+    kept_references = [f for f in references if f.source not in style.avoid]
+    chosen = kept_references[: _REFERENCES[level]]
+    mentioned = [f for f in kept_references if f.source in wanted and f not in chosen]
+    spare = [f for f in kept_references if f not in chosen and f not in mentioned]
+    kept_strengths = [s for s in strengths if s.source not in style.avoid]
+    kept_clarify = [f for f in clarify_facts if f.source not in style.avoid]
+    kept_highlights = [h for h in highlights if h.source not in style.avoid]
 
-    references = _references(interviewer, style)
-    strengths = _strengths_for(facts, references, style, seat)
-    paragraphs = [
-        _greeting(interviewer, style.tone, pick),
-        " ".join(filter(None, [
-            _thanks(facts, style.tone, pick),
-            _first_reference(references, strengths[:1] if level > -2 else [], seat, formal, pick),
-        ])),
-    ]
-    second = _second_reference(references[1], pick) if len(references) > 1 else ""
-    if second and level >= 0:
-        paragraphs.append(second)
-    first_strength_used = bool(references) and references[0][0] == "topic" and level > -2
-    more_strengths = strengths[1:2] if level >= 1 else []
-    if strengths and strengths[0] in style.mention and not first_strength_used:
-        more_strengths = strengths[:1]  # asked for by a tweak: say it even where no topic carries it
-    extra = [_second_reference(r, pick) for r in references[2:]] if level >= 1 else []
-    extra += [pick([f"I would also bring {_phrase(s)} to the team."]) for s in more_strengths]
-    if extra:
-        paragraphs.append(" ".join(extra))
-    clarify = [c for c in interviewer.clarify if c not in style.avoid]
-    clarify.sort(key=lambda c: c not in style.mention)
-    clarifications = [pick([_clarification(point, formal, pick)]) for point in clarify]
-    if clarifications:
-        paragraphs.append(" ".join(clarifications[:1] if level < 0 else clarifications))
-    paragraphs.append(" ".join(filter(None, [_interest(facts, style, pick), _closing_line(style.tone, pick)])))
-    paragraphs.append(_signature(facts, style.tone, pick))
-    if second and level == -1 and count_words("\n\n".join(paragraphs)) < SHORT_NOTE_WORDS:
-        # A concise note still needs substance: below the length a note should have, cite a second fact.
-        paragraphs.insert(2, second)
+    combined: dict[tuple[str, ...], str] = {}
+
+    def clarified(points: list[Fact]) -> list[str]:
+        """The clarify sentences; things not mentioned are said in one sentence, not one each."""
+        missing = sorted((f for f in points if f.kind == "missing"), key=lambda f: f.text.startswith("that "))
+        if len(missing) < 2:
+            return [clarifications[id(f)] for f in points]
+        key = tuple(f.source for f in missing)
+        if key not in combined:  # "Tagalog, or that I know Dentrix": phrases first, then clauses
+            clauses = any(f.text.startswith("that ") for f in missing)
+            together = ", ".join(f.text for f in missing[:-1]) + (", or " if clauses else " or ") + missing[-1].text
+            combined[key] = pick("clarify.missing_several", values, x=together)
+        return [combined[key] if f is missing[0] else clarifications[id(f)] for f in points
+                if f is missing[0] or f not in missing]
+
+    def strength_plan(count: int, padded: bool, cited: list[Fact], asked: set[str]) -> tuple[dict[int, Fact], list[Fact]]:
+        """Strengths to say: each beside a cited fact it shares meaning with, or else on its own."""
+        said = kept_strengths[:count] + [s for s in kept_strengths[count:] if s.source in asked]
+        beside: dict[int, Fact] = {}
+        on_own: list[Fact] = []
+        for strength in said:
+            host = next((f for f in cited if id(f) not in beside and f.kind not in ("interest", "interest_np")
+                         and _share_meaning(strength, f)), None)
+            if host is not None:
+                beside[id(host)] = strength
+            elif level > -1 or padded or strength.source in asked:
+                on_own.append(strength)
+        return beside, on_own
+
+    def body(count: int, extra_references: list[Fact], extra_highlights: list[Fact], asked: set[str]) -> str:
+        """The note; ``asked`` holds the facts a "mention" tweak brings in, on top of what the length keeps."""
+        cited = chosen + [f for f in mentioned if f.source in asked] + extra_references
+        beside, on_own = strength_plan(count, bool(extra_references or extra_highlights) or count > _STRENGTHS[level],
+                                       cited, asked)
+        points = kept_clarify if level >= 0 else kept_clarify[:1] + [f for f in kept_clarify[1:] if f.source in asked]
+        said_highlights = kept_highlights[: _HIGHLIGHTS[level]] + \
+            [h for h in kept_highlights[_HIGHLIGHTS[level]:] if h.source in asked] + extra_highlights
+
+        def cite(fact: Fact, first: bool) -> str:
+            sentence = (first_forms if first else later_forms)[id(fact)]
+            strength = beside.get(id(fact))
+            return f"{sentence} {related[id(strength)]}" if strength else sentence
+
+        paragraphs = [_greeting(facts, interviewer, style.tone),
+                      " ".join([thanks] + ([cite(cited[0], True)] if cited else []))]
+        if len(cited) > 1:
+            paragraphs.append(" ".join(cite(f, False) for f in cited[1:]))
+        if points:
+            paragraphs.append(" ".join(clarified(points)))
+        highlight = " ".join(highlight_lines[id(h)] for h in dict.fromkeys(said_highlights))
+        # The renewal depends on the facts, not on the length: "shorter" must not reword it.
+        closing_paragraph = [alone[id(s)] for s in on_own] + [highlight, renewal_after if highlights else renewal_alone,
+                                                               closing]
+        paragraphs.append(" ".join(filter(None, closing_paragraph)))
+        paragraphs.append(_signature(facts, signoff))
+        return "\n\n".join(paragraphs)
+
+    # A concise note still needs substance: below the length a note should have, it says one more thing.
+    # Whether it does is decided without the mentioned facts, so that "mention X" only adds X.
+    count = _STRENGTHS[level]
+    padding: tuple[int, list[Fact], list[Fact]] = (count, [], [])
+    if level == -1 and style.length == 0:
+        for more in ((count + 1, [], []), (count + 1, spare[:1], []), (count + 1, spare[:1], kept_highlights[:1])):
+            if count_words(body(*padding, set())) >= SHORT_NOTE_WORDS:
+                break
+            padding = more
+    text = body(*padding, wanted)
     # The subject is read on its own: it need not avoid the body's words, so it gets its own picker.
-    subject = _subject(facts, interviewer, style.tone, _Picker(seat, set()))
-    return Note(subject=subject, body="\n\n".join(paragraphs))
+    subject_pick = _Picker(seed, seat, set(), frozenset(), style.tone)
+    return Note(subject=_subject(facts, interviewer, style.tone, subject_pick), body=text)
 
 
-# --- pieces ----------------------------------------------------------------------------
+_CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
+_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "moment", "recap", "enjoyed")
+
+
+def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
+    """The facts to cite, in the order a note takes them: one topic and one shared interest read less
+    like a recap than two topics."""
+    topics = [f for f in own["topics"] + own["shared_interests"] if f.kind in _REFERENCE_KINDS]
+    interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in ("interest", "interest_np")]
+    return topics[:1] + interests[:1] + topics[1:] + interests[1:]
+
+
+def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts) -> list[Fact]:
+    """The references with one that the guardrails will recognise as citing its fact first.
+
+    A jotted fact read and tidied ("mgmt is basically just him") may keep too few of its words to
+    count as cited; then another one leads, or, as a last resort, a topic read without its hedges.
+    """
+    ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
+
+    def cites(fact: Fact) -> bool:
+        return find_citation(fact.source, tokens(fact.text), ignore) is not None
+
+    leader = next((f for f in references if cites(f)), None)
+    if leader is None:
+        salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
+        leader = next((f for f in salvaged if f is not None and cites(f)), None)
+        return [leader, *references] if leader else references
+    return [leader, *(f for f in references if f is not leader)]
+
+
+def _kind(fact: Fact) -> str:
+    if fact.kind == "topic" and _ABOUT_SELF.match(fact.text):
+        return "topic_self"
+    return fact.kind
+
+
+def _ordered_strengths(strengths: list[Fact], references: list[Fact], seat: int) -> list[Fact]:
+    """Strengths that share meaning with a cited fact first, then the rest turned by seat."""
+    if not strengths:
+        return []
+    rotation = {id(s): (i - seat) % len(strengths) for i, s in enumerate(strengths)}
+    return sorted(strengths, key=lambda s: (not any(_share_meaning(s, f) for f in references[:2]), rotation[id(s)]))
+
+
+def _share_meaning(strength: Fact, fact: Fact) -> bool:
+    ours = set(content_stems(strength.text)) - _GENERIC_STEMS
+    return bool(ours & (set(content_stems(fact.text)) - _GENERIC_STEMS))
+
+
+def _clarification(fact: Fact, pick: _Picker, values: dict[str, str]) -> str:
+    if fact.kind == "missing":
+        sentence = pick("clarify.missing", values, x=fact.text)
+        return sentence if fact.text.startswith("that ") else f"{sentence} {pick('clarify.missing.tail', values)}"
+    if fact.kind == "addition":
+        return pick("clarify.addition", values, x=fact.text)
+    if fact.kind == "followup":
+        if fact.added:
+            return pick("clarify.followup_added", values, x=fact.text, added=fact.added)
+        return pick("clarify.followup", values, x=fact.text)
+    if fact.kind == "correction":
+        return pick("clarify.correction", values, x=fact.text, wrong=fact.wrong)
+    sentence = pick(f"clarify.{fact.kind}", values, x=fact.text)
+    if fact.added:
+        sentence += " " + pick("clarify.addition", values, x=fact.added)
+    return sentence
 
 
 class _Picker:
-    """Chooses among phrasings: the interviewer's seat in the panel picks first, so notes to one
-    panel differ; a phrasing that would repeat two words the note already used is passed over."""
+    """Chooses among a slot's phrasings: the facts seed each slot, the interviewer's seat shifts it,
+    so notes to one panel differ; a phrasing that repeats two words the note already used, or a long
+    sentence an earlier note of the panel used, is passed over."""
 
-    def __init__(self, seat: int, fact_words: set[str]) -> None:
+    def __init__(self, seed: int, seat: int, fact_words: set[str], taken: frozenset[str], tone: str) -> None:
+        self.seed = seed
         self.seat = seat
-        self.slot = 0
         self.fact_words = fact_words
+        self.taken = taken
+        self.tone = tone
         self.said: set[tuple[str, ...]] = set()
+        self.last_opening = ""
 
-    def __call__(self, options: list[str]) -> str:
-        self.slot += 1
-        # The seat shifts every slot's choice, so two interviewers never share a phrasing in the same slot
-        # (while the panel is no larger than the options); the slot mixes which options go together.
-        start = (self.seat + self.slot * 7) % len(options)
-        rotated = options[start:] + options[:start]
-        choice = next((option for option in rotated if not self._marks(option) & self.said), rotated[0])
-        self.said |= self._marks(choice)
+    def __call__(self, slot: str, values: dict[str, str], after: tuple[str, ...] = (), **fact: str) -> str:
+        """A phrasing for ``slot``; ``after`` are sentences it may follow, whose openings it should not repeat."""
+        options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
+        if ", " in fact.get("x", ""):  # a fact with commas of its own reads best at the end of its sentence
+            options = [o for o in options if o.endswith("{x}.")] or options
+        start = (zlib.crc32(f"{self.seed}:{slot}".encode()) + self.seat) % len(options)
+        # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
+        rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
+        fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
+        # Two sentences in a row that open alike ("I hope ... I hope ...") read as a tic.
+        openings = {self.last_opening, *map(_opening, after)}
+        varied = [text for text in fresh if _opening(text) not in openings] or fresh
+        choice = next((text for text in varied if not self._marks(text, fact) & self.said), varied[0])
+        self.said |= self._marks(choice, fact)
+        self.last_opening = _opening(choice)
         return choice
 
-    def _marks(self, text: str) -> set[tuple[str, ...]]:
-        """What would read as repeated: a pair of words (not both filler), or one of the stock verbs of thanks."""
+    def _marks(self, text: str, fact: dict[str, str]) -> set[tuple[str, ...]]:
+        """What would read as repeated: a pair of words (not both filler), or one of the stock words of thanks."""
+        for value in fact.values():
+            text = text.replace(value, " ")
         words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in self.fact_words]
         pairs = {(a, b) for a, b in zip(words, words[1:]) if not (a in _FILLER and b in _FILLER)}
         return pairs | {(w,) for w in words if w in _STOCK_WORDS}
+
+
+def _opening(sentence: str) -> str:
+    return " ".join(sentence.lower().split()[:2])
 
 
 def _seat(facts: Facts, interviewer: Interviewer) -> int:
@@ -206,189 +388,60 @@ def _seat(facts: Facts, interviewer: Interviewer) -> int:
     return names.index(interviewer.name) if interviewer.name in names else 0
 
 
-def _references(interviewer: Interviewer, style: Style) -> list[tuple[str, str]]:
-    """(kind, text) for the facts to cite, the ones the user asked to mention first."""
-    items = [("topic", t) for t in interviewer.topics] + [("interest", i) for i in interviewer.shared_interests]
-    items = [item for item in items if item[1] not in style.avoid]
-    wanted = [item for item in items if item[1] in style.mention]
-    topics = [item for item in items if item not in wanted and item[0] == "topic"]
-    interests = [item for item in items if item not in wanted and item[0] == "interest"]
-    # One topic and one shared interest read less like a recap than two topics.
-    ordered = wanted + topics[:1] + interests[:1] + topics[1:] + interests[1:]
-    limit = 3 if style.level >= 1 else 2
-    return ordered[:limit]
+def _greeting(facts: Facts, interviewer: Interviewer, tone: str) -> str:
+    return f"Dear {_address(facts, interviewer, tone)},"
 
 
-def _strengths_for(facts: Facts, references: list[tuple[str, str]], style: Style, seat: int) -> list[str]:
-    """The candidate's strengths, best first: asked for, then closest to what was discussed, then by seat."""
-    strengths = [s for s in facts.candidate.strengths if s not in style.avoid]
-    if not strengths:
-        return []
-    topic_words = set(re.findall(r"[a-z]{4,}", " ".join(text for _, text in references).lower()))
-    rotation = {s: (i - seat) % len(strengths) for i, s in enumerate(strengths)}
-    return sorted(strengths, key=lambda s: (s not in style.mention,
-                                            -len(topic_words & set(re.findall(r"[a-z]{4,}", s.lower()))),
-                                            rotation[s]))
+def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
+    """One form of address for the whole panel, by tone and title.
 
-
-def _greeting(interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    if tone == "formal":
-        return f"Dear {interviewer.formal_address},"
-    if tone == "concise":
-        return f"Hello {interviewer.first_name},"
-    return pick([f"Dear {interviewer.first_name},", f"Hello {interviewer.first_name},", f"Hi {interviewer.first_name},"])
-
-
-def _thanks(facts: Facts, tone: str, pick: _Picker) -> str:
-    role, company = facts.role, facts.company
-    meeting = {"video": "speaking with me", "phone": "speaking with me"}.get(facts.interview.format or "", "meeting with me")
-    if tone == "formal":
-        return pick([
-            f"Thank you for {meeting} about the {role} position at {company}.",
-            f"Thank you for the time you gave me during my interview for the {role} position at {company}.",
-            f"Thank you for the opportunity to discuss the {role} position at {company} with you.",
-        ])
-    return pick([
-        f"Thank you for {meeting} about the {role} role at {company}.",
-        f"Thank you for your time during my interview for the {role} role at {company}.",
-        f"Thanks for taking the time to talk with me about the {role} role at {company}.",
-        f"I appreciated the chance to talk with you about the {role} role at {company}. Thank you for your time.",
-    ])
-
-
-def _first_reference(references: list[tuple[str, str]], strengths: list[str], seat: int, formal: bool,
-                     pick: _Picker) -> str:
-    if not references:
-        return ""
-    kind, text = references[0]
-    sentence = _interest_sentence(text, pick) if kind == "interest" else _topic_sentence(text, formal, pick)
-    if strengths and kind == "topic":
-        strength = _phrase(strengths[0])
-        sentence += " " + pick([
-            f"It connects directly to my own background: {strength}.",
-            f"That lines up well with my experience: {strength}.",
-            f"It is close to the work I know best: {strength}.",
-        ])
-    return sentence
-
-
-def _topic_sentence(topic: str, formal: bool, pick: _Picker) -> str:
-    topic = _about(topic)
-    if formal:
-        return pick([
-            f"I particularly valued our discussion about {topic}.",
-            f"Our conversation about {topic} was especially informative.",
-            f"I appreciated your perspective on {topic}.",
-        ])
-    return pick([
-        f"I especially enjoyed our conversation about {topic}.",
-        f"I keep thinking about what you shared about {topic}.",
-        f"It was great to hear your perspective on {topic}.",
-        f"Our discussion about {topic} was a highlight of the day for me.",
-    ])
-
-
-def _interest_sentence(interest: str, pick: _Picker) -> str:
-    interest = _second_person(_phrase(interest))
-    if interest.lower().startswith(("we ", "both of us", "you ", "i ", "my ", "our ")):
-        return pick([f"It was a pleasure to discover that {interest}.", f"I also enjoyed finding out that {interest}.",
-                     f"It was good to learn that {interest}."])
-    return pick([
-        f"I also enjoyed finding our shared interest in {interest}.",
-        f"It was a pleasure to discover that we share an interest in {interest}.",
-    ])
-
-
-def _second_reference(reference: tuple[str, str], pick: _Picker) -> str:
-    kind, text = reference
-    if kind == "interest":
-        return _interest_sentence(text, pick)
-    return pick([
-        f"I also appreciated hearing about {_about(text)}.",
-        f"I was glad we also had time to talk about {_about(text)}.",
-        f"Our exchange about {_about(text)} was just as useful.",
-    ])
-
-
-def _clarification(point: str, formal: bool, pick: _Picker) -> str:
-    """A clarify point as a confident addition, never a rerun of what went wrong.
-
-    "my answer on X was incomplete; I have led Y" keeps its second half: that is what to add.
+    Warm notes use first names for everyone. Otherwise a panel where everyone has a title
+    ("Dr.", "Chef") gets title and surname ("Dr. Iyer"); a panel that mixes titled and untitled
+    people gets full names, with the titles ("Dr. Rajesh Iyer", "Linda Haverford"), since no
+    title can be guessed for the others; an untitled panel gets full names when formal and
+    first names when concise.
     """
-    parts = re.split(r"\s*(?:;|\s-\s|:)\s*", _phrase(point), maxsplit=1)
-    problem, addition = parts[0], (_phrase(parts[1]) if len(parts) > 1 else "")
-    more = "I would be glad to share more about it." if formal else "I'd be glad to tell you more about it."
-    tail = f" I would add that {addition}." if addition else f" {more}"
-    if match := _ADDITION.match(problem):
-        return f"I would also like to add that {match.group(1)}."
-    if match := _NOT_DONE.match(problem):
-        verb = (match.group(1) or _DONE_FORMS[match.group(3).lower()]).lower()
-        subject = match.group(2) or match.group(4)
-        if subject.lower().startswith(("i ", "i'", "we ", "my team ")):
-            subject = "that " + subject
-        return f"I realize I did not {verb} {subject}.{tail}"
-    if _SELF_DOUBT.search(problem) and (match := _SUBJECT_OF.search(problem)):
-        return f"I would welcome the chance to tell you more about my approach to {match.group(1)}."
-    if match := _QUESTION_ABOUT.search(problem):
-        subject = _SHORTCOMING.sub("", match.group(1))
-        if addition:
-            return f"In further consideration of your question about {subject}, I would add that {addition}."
-        return f"In further consideration of your question about {subject}, I would welcome the chance to expand on my answer."
-    if _NEGATIVE.search(problem):
-        subject = re.split(r"\b(?:on|about|with|regarding)\b", problem, maxsplit=1)[-1].strip()
-        subject = _SHORTCOMING.sub("", re.sub(r"^I\s+\w+\s+", "", subject))
-        return f"I have given more thought to {subject} since we spoke.{tail}"
-    if match := _CORRECTION.match(problem):
-        return f"One correction: I said {match.group(1)}, but it is actually {match.group(2)}."
-    if problem.lower().startswith(("i ", "i'")):
-        return f"I would also like to add that {problem}.{tail if addition else ''}"
-    return f"I would also like to add a word about {problem}.{tail}"
+    if tone == "warm":
+        return _first_name(interviewer)
+    titled = [p for p in facts.interviewers if _title(p)]
+    if titled and len(titled) == len(facts.interviewers):
+        return _titled_name(interviewer)
+    if titled:
+        title = _title(interviewer)
+        return f"{title} {interviewer.name.split(' ', 1)[1]}" if title else interviewer.name
+    return interviewer.name if tone == "formal" else interviewer.first_name
 
 
-def _interest(facts: Facts, style: Style, pick: _Picker) -> str:
-    role, company = facts.role, facts.company
-    highlights = [h for h in facts.interview.highlights if h not in style.avoid]
-    highlights.sort(key=lambda h: h not in style.mention)
-    highlight = highlights[0] if highlights and (style.level >= 0 or highlights[0] in style.mention) else ""
-    if highlight and _CLAUSE_VERB.search(highlight):
-        lead = pick([
-            f"Learning that {_phrase(highlight)} made me even more interested in joining {company}.",
-            f"It was exciting to hear that {_phrase(highlight)}.",
-            f"Knowing that {_phrase(highlight)}, I can see where I would contribute at {company}.",
-        ])
-    elif highlight:
-        lead = pick([
-            f"Hearing about {_phrase(highlight)} made me even more interested in joining {company}.",
-            f"I was glad to hear about {_phrase(highlight)}.",
-        ])
-    else:
-        lead = ""
-    renewal = pick([
-        f"I am very interested in the {role} role and in contributing to the team.",
-        f"I would welcome the chance to contribute as {_article(role)} {role}.",
-        f"I left our conversation keen to join the team as {_article(role)} {role}.",
-    ]) if lead else pick([
-        f"I am very interested in the {role} role and in contributing to the team at {company}.",
-        f"I would welcome the chance to contribute to {company} as {_article(role)} {role}.",
-        f"Our conversation confirmed my interest in joining {company}.",
-    ])
-    return " ".join(filter(None, [lead, renewal]))
+# Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
+_ADDRESS_TITLES = {"chef", "coach", "captain", "capt", "pastor", "father", "rabbi", "imam", "sister", "brother",
+                   "officer", "sergeant", "sgt", "chief", "principal", "superintendent", "nurse", "rev", "reverend",
+                   "hon", "honorable", "honourable", "judge", "justice"}
 
 
-def _closing_line(tone: str, pick: _Picker) -> str:
-    if tone == "formal":
-        return pick(["Thank you again for your time and consideration.", "I look forward to the next steps in the process."])
-    if tone == "concise":
-        return pick(["Thank you again.", "I look forward to next steps."])
-    return pick(["Thank you again for your time.", "Thanks again for a great conversation.", "I look forward to hearing about next steps."])
+def _title(interviewer: Interviewer) -> str | None:
+    parts = interviewer.name.split()
+    if interviewer.honorific:
+        return interviewer.honorific
+    if len(parts) < 3 or parts[0].rstrip(".").lower() not in _ADDRESS_TITLES:
+        return None
+    if parts[0].rstrip(".").lower().startswith("hon"):  # "Hon. Patricia Delgado", a judge: "Judge Delgado"
+        return "Judge" if "judge" in (interviewer.title or "judge").lower() else parts[0]
+    return parts[0]
 
 
-def _signature(facts: Facts, tone: str, pick: _Picker) -> str:
-    closing = {
-        "formal": ["Sincerely,", "Kind regards,", "Respectfully,"],
-        "concise": ["Best,", "Best regards,", "Kind regards,"],
-    }.get(tone, ["Warm regards,", "Best regards,", "All the best,"])
-    lines = [pick(closing), facts.candidate.name]
+def _first_name(interviewer: Interviewer) -> str:
+    parts = interviewer.name.split()
+    return parts[1] if _title(interviewer) and len(parts) > 2 else interviewer.first_name
+
+
+def _titled_name(interviewer: Interviewer) -> str:
+    """"Dr. Iyer", "Chef Marchal"."""
+    title = _title(interviewer)
+    return f"{title} {interviewer.name.split()[-1]}" if title else interviewer.name
+
+
+def _signature(facts: Facts, signoff: str) -> str:
+    lines = [signoff, facts.candidate.name]
     contact = " | ".join(filter(None, [facts.candidate.email, facts.candidate.phone]))
     if contact:
         lines.append(contact)
@@ -396,53 +449,14 @@ def _signature(facts: Facts, tone: str, pick: _Picker) -> str:
 
 
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    options = [
-        f"Thank you for the {facts.role} interview",
-        f"Thank you, {interviewer.first_name}",
-        f"Following up on my {facts.role} interview at {facts.company}",
-        f"Thanks for your time, {interviewer.first_name}",
-    ]
-    if tone == "formal":
-        options = [f"Thank you for your time, {interviewer.formal_address}", f"Thank you: {facts.role} interview"]
-    return pick([option for option in options if len(option) <= SUBJECT_CHARS] or ["Thank you for your time"])
-
-
-def _phrase(text: str) -> str:
-    """A fact as a phrase to embed mid-sentence: no final stop, a common first word lower-cased."""
-    text = text.strip().rstrip(".!;")
-    first = text.split(" ", 1)[0]
-    if first.lower() in _COMMON_STARTS or (first.endswith("ing") and first[:1].isupper() and first[1:].islower()):
-        text = first.lower() + text[len(first):]
-    return text
-
-
-def _about(fact: str) -> str:
-    """A fact as what a conversation was about: "she asked how I would X" reads as "how I would X"."""
-    text = _phrase(fact)
-    if match := _THIRD_PERSON.match(text):
-        text = _phrase(match.group(1))
-    return _second_person(text)
-
-
-_THIRD_PERSON_VERB = {"has": "have", "is": "are", "was": "were", "does": "do"}
-
-
-def _second_person(clause: str) -> str:
-    """A clause about the interviewer, said to them: "she also has a dog" -> "you also have a dog"."""
-    match = re.match(r"^(she|he|they)\s+((?:also|too|both|really)\s+)?(\w+)(.*)$", clause, re.I)
-    if not match:
-        return clause
-    verb = match.group(3)
-    if verb.lower() in _THIRD_PERSON_VERB:
-        verb = _THIRD_PERSON_VERB[verb.lower()]
-    elif match.group(1).lower() != "they" and verb.endswith("ies"):
-        verb = verb[:-3] + "y"
-    elif match.group(1).lower() != "they" and re.search(r"(?:ss|sh|ch|x|z)es$", verb):
-        verb = verb[:-2]
-    elif match.group(1).lower() != "they" and verb.endswith("s") and not verb.endswith("ss"):
-        verb = verb[:-1]
-    return f"you {match.group(2) or ''}{verb}{match.group(4)}"
+    subject = pick("subject", {"role": facts.role, "company": facts.company,
+                               "name": _address(facts, interviewer, tone)})
+    return subject if len(subject) <= SUBJECT_CHARS else "Thank you for your time"
 
 
 def _article(word: str) -> str:
+    """"an ICU nurse", "an HR Generalist", "a Senior Engineer": by the sound of the first letter."""
+    first = word.split(" ", 1)[0]
+    if re.fullmatch(r"[A-Z]{2,}[\w/-]*", first):  # an acronym is read letter by letter
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
     return "an" if word[:1].lower() in "aeio" else "a"

@@ -49,7 +49,7 @@ def parse_tweak(asked: str, facts: Facts, interviewer: Interviewer) -> Tweak:
         if not found:
             raise UnsupportedTweak(
                 f"{asked!r}: nothing in the facts for {interviewer.name} matches {wanted!r}; add it to the facts "
-                "file first (a note may only say what the facts support)"
+                "file first, then run regenerate again with --facts FILE (a note may only say what the facts support)"
             )
         return Tweak("mention", tuple(found[:1]), asked)
     if match := _AVOID.match(text):

@@ -1,0 +1,87 @@
+"""Fluency checks: a note that reads as jotted facts pasted into sentence frames.
+
+Whoever wrote the note (a model or the offline composer), "I keep thinking about what you shared
+about you want someone who ..." or "Our discussion about we talked about CRRT" is broken English
+that a reader notices at once. The word lists these checks use live in the policy file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .engine import CheckContext, Violation, rule
+from .policy import RulePolicy
+from .rules import _violation
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+|\n\s*\n\s*")
+_BULLET = re.compile(r"[-*\u2022]\s|\d+[.)]\s")
+
+
+def _message(context: CheckContext) -> tuple[int, int]:
+    """The span of the body between the greeting and the sign-off."""
+    start = context.greeting.end if context.greeting else 0
+    return start, context.signoff_start
+
+
+def _words(policy: RulePolicy, key: str) -> tuple[str, ...]:
+    return tuple(str(w).lower() for w in policy.option(key, []))
+
+
+@lru_cache(maxsize=8)
+def _fragment_pattern(prepositions: tuple[str, ...], subjects: tuple[str, ...], you_verbs: tuple[str, ...],
+                      jotted: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the three shapes, run on the lower-cased body (compiled once per word lists)."""
+    def alternation(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+    return re.compile(rf"\b(?:{alternation(prepositions)})\s+(?:(?:{alternation(subjects)})\s+[a-z']+"
+                      rf"|you\s+(?:{alternation(you_verbs)})\b|(?:{alternation(jotted)})\b)")
+
+
+@rule("pasted_fragment")
+def pasted_fragment(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """A fact pasted into a frame that does not fit it: a preposition followed by a subject pronoun
+    ("about we talked"), by "you" and a finite verb ("about you want"), or by a jotted verb
+    ("about discussed"); and the frame mismatches the policy lists as phrases."""
+    pattern = _fragment_pattern(_words(policy, "prepositions"), _words(policy, "subject_pronouns"),
+                                _words(policy, "you_verbs"), _words(policy, "jotted_verbs"))
+    start, end = _message(context)
+    body = context.note.body
+    lowered = body[:end].lower()
+    if len(lowered) != end:  # a letter whose lower case is longer: offsets would not line up
+        lowered = body[:end]
+        pattern = re.compile(pattern.pattern, re.IGNORECASE)
+    found = [m for m in pattern.finditer(lowered, start)]
+    extra = policy.pattern()
+    if extra is not None:
+        found += [m for m in extra.finditer(body[:end]) if m.start() >= start]
+    reported = -1
+    for match in sorted(found, key=lambda m: m.start()):
+        if match.start() > reported:
+            reported = match.end()
+            yield _violation(context, policy, match.start(), match.end())
+
+
+@rule("sentence_case")
+def sentence_case(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """A sentence of the message that starts in lower case, as a jotted fact pasted at its start does."""
+    abbreviations = {str(a).lower() for a in policy.option("abbreviations", [])}
+    start, end = _message(context)
+    body = context.note.body
+    starts = [start] + [m.end() for m in _SENTENCE_END.finditer(body, start, end)]
+    for offset in starts:
+        rest = body[offset:end]
+        word = re.match(r"\s*[\"'(\[]?([^\W\d_][\w'’-]*)", rest)
+        if not word or _BULLET.match(rest.lstrip()):
+            continue
+        text = word.group(1)
+        if not text[0].islower() or re.search(r"[a-z][A-Z]", text):  # "eBay", "iPhone"
+            continue
+        previous = body[max(0, offset - 12):offset].split()
+        if previous and previous[-1].lower() in abbreviations:
+            continue  # "e.g. the ..." does not end a sentence
+        at = offset + word.start(1)
+        sentence_end = body.find(".", at)
+        yield _violation(context, policy, at, min(end, sentence_end + 1 if sentence_end >= 0 else end))

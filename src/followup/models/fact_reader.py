@@ -1,0 +1,870 @@
+"""Reading jotted facts for what they are, so the offline composer can weave them in.
+
+People write facts in a hurry: "we talked about my CRRT experience", "she asked how I handle a
+short-staffed night", "i said 10 yrs but its 12", "note to self - mention the skills fair lol".
+Pasted into a sentence frame as typed, these break the note. :func:`read_fact` first tidies an
+item (lead-ins, shorthand, filler, capitals of weekdays, months and languages) and then says what
+kind of thing it is, so the composer can pick a frame that fits; an item it cannot place is
+``unusable`` and is left out with a notice (:func:`left_out_notices`) rather than pasted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..facts import Facts
+
+# Kinds of item:
+#   topic       a noun phrase: "the on-call rotation", "how I would run a crew"
+#   question    the interviewer's question, as its object: "how I handle a short-staffed night"
+#   point       a clause about the interviewer, said to them: "you want someone who can mentor"
+#   moment      something that happened, as a clause: "I made the braised short rib"
+#   interest    shared ground as a clause: "we both coach little league", "you also speak Spanish"
+#   interest_np shared ground as a noun phrase: "trail running"
+#   strength_np / strength_adj / strength_clause   a candidate strength as a phrase, "good with ...", "I ran ..."
+#   highlight   a clause true of the whole day: "the unit is opening 8 new beds in March"
+#   topic_self  a topic about the candidate: "my time at the county clinic"
+#   asked       what the candidate asked: "the training budget"
+#   recap       what the candidate told them, as a clause: "I closed 92% of files within 30 days"
+#   enjoyed     part of the day the candidate enjoyed: "the campus tour with a student guide"
+#   unasked     something the candidate meant to ask about: "the reporting structure"
+#   more        a subject to say more about: "my Terraform work"
+#   missing     something not said in the interview: "my CCRN", "that I can work Sundays"
+#   explain     something said too thinly: "my Opera PMS experience"
+#   addition    a first-person clause to add: "I use SBAR and escalate ..."
+#   followup    a question whose answer deserves more: the question's object
+#   doubt       a point the candidate undersold: its subject ("online teaching")
+#   correction  a number to correct: text is the corrected statement, ``wrong`` the number said
+#   unusable    anything else: left out, with a notice
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    text: str  # the item as a phrase or clause to embed mid-sentence
+    source: str  # the item as written (what tweaks and guardrails match against)
+    path: str = ""  # its field path in the facts file, for notices
+    wrong: str = ""  # for a correction: the figure first given
+    added: str = ""  # for a clarify point with a second half: what to add ("my answer was brief; I led X")
+
+
+# --- tidying ----------------------------------------------------------------------------
+
+_CAPITALISED = {w.lower(): w for w in (
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April June July August September "
+    "October November December English Spanish French German Portuguese Italian Mandarin Cantonese Chinese "
+    "Japanese Korean Arabic Hindi Urdu Bengali Punjabi Russian Polish Ukrainian Vietnamese Tagalog Filipino Farsi "
+    "Persian Hebrew Greek Turkish Dutch Swahili Somali Amharic Haitian Creole Thai Khmer Hmong Navajo Latin Tamil "
+    "Telugu Malayalam Gujarati Marathi Nepali Burmese Yoruba Igbo Hausa Zulu Malay Indonesian Romanian Hungarian "
+    "Czech Serbian Croatian Albanian Armenian Kurdish Pashto Dari Tigrinya Oromo Swedish Norwegian Danish Finnish "
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
+    "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
+    "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia "
+    "Washington Wisconsin Wyoming Chicago Boston Seattle Denver Atlanta Houston Dallas Philadelphia Phoenix "
+    "Toronto Vancouver Montreal London Paris Berlin Madrid Rome Lyon Dublin Sydney Melbourne Tokyo Fresno Tacoma "
+    "Portland Austin Detroit Miami Oakland Sacramento Leeds Manchester Copenhagen Malmö Stockholm Oslo Lisbon Porto "
+    "Mexico Canada Europe Asia Africa America Brazil Italy Spain France Germany Portugal China Japan Korea India "
+    "Vietnam Philippines Nigeria Ghana Kenya Ireland Scotland England Wales Poland Ukraine Russia Israel Egypt "
+    "Colombia Peru Chile Argentina Cuba Jamaica Haiti Australia Sweden Norway Denmark Finland Netherlands Belgium "
+    "Switzerland Austria Greece Turkey Chinatown Christmas Thanksgiving Easter Ramadan Diwali Excel PowerPoint Outlook "
+    "Salesforce Workday Tableau Photoshop InDesign Illustrator Figma Procore Revit SketchUp Rhino Lumion AutoCAD "
+    "QuickBooks Dentrix Eaglesoft Cerner Pyxis Covid Medicare Medicaid Postgres PostgreSQL Kafka Python Java "
+    "JavaScript TypeScript Kubernetes Docker Terraform Jira Salesforce Shopify Zendesk HubSpot NetSuite Klaviyo "
+    "Instagram TikTok LinkedIn Facebook YouTube").split()}
+_TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexico": "New Mexico",
+                   "north carolina": "North Carolina", "south carolina": "South Carolina",
+                   "north dakota": "North Dakota", "south dakota": "South Dakota", "west virginia": "West Virginia",
+                   "rhode island": "Rhode Island", "new hampshire": "New Hampshire", "los angeles": "Los Angeles",
+                   "san francisco": "San Francisco", "san diego": "San Diego", "sign language": "Sign Language",
+                   "new orleans": "New Orleans", "las vegas": "Las Vegas", "big ten": "Big Ten",
+                   "san jose": "San Jose", "st louis": "St. Louis", "new zealand": "New Zealand"}
+# "march" and "may" are months only where a date is meant.
+_AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(?<=early )|(?<=late )|(?<=mid )|"
+                              r"(?<=mid-)|(?<=next )|(?<=last )|(?<=this )|(?<=of ))(march|may)\b"
+                              r"|\b(march|may)(?= \d)")
+_SHORTHAND = [
+    (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b", "because"), (r"\bbc\b", "because"),
+    (r"(?<=\w) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
+    (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
+    (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
+    (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
+    (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\blast )co\b|(?<=\bcurrent )co\b|(?<=\bold )co\b|(?<=\bprior )co\b|(?<=\bprevious )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
+    (r"\bdef\b(?= (?:[a-z]+)\b)", "definitely"), (r"\brly\b", "really"), (r"\btmrw\b", "tomorrow"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
+    (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
+    (r"\bwks\b", "weeks"), (r"\bwk\b", "week"), (r"(?<=\d )mos\b", "months"), (r"(?<=\d )mo\b", "months"),
+    (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
+    (r"\bdoc review\b", "document review"), (r"\bexp\b", "experience"), (r"\binfo\b", "information"),
+    (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
+    (r"\bgrads\b", "graduates"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
+    (r"\bwasnt\b", "was not"), (r"\bisnt\b", "is not"), (r"\bim\b", "I am"), (r"\bive\b", "I have"),
+    (r"\b[Ii]'m\b", "I am"), (r"\b[Ii]'ve\b", "I have"), (r"\b[Ii]'ll\b", "I will"),
+    (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known)\b)", "I had "),
+    (r"\b[Ii]'d\b", "I would"), (r"\bshould've\b", "should have"), (r"\bcould've\b", "could have"),
+    (r"\bthey're\b", "they are"), (r"\bwe're\b", "we are"), (r"\b[Ss]he's been\b", "she has been"),
+    (r"\b[Hh]e's been\b", "he has been"), (r"\bshe's\b", "she is"), (r"\bhe's\b", "he is"), (r"\bShe's\b", "She is"),
+    (r"\bHe's\b", "He is"), (r"\bit's\b", "it is"), (r"\bits\b(?= (?:actually|really|\d|[a-z]+ly\b))", "it is"),
+    (r"\bthat's\b", "that is"), (r"\bthere's\b", "there is"),
+    (r"\bdidn't\b", "did not"), (r"\bdon't\b", "do not"), (r"\bcan't\b", "cannot"), (r"\bwasn't\b", "was not"),
+    (r"\bisn't\b", "is not"), (r"\bwon't\b", "will not"), (r"\bwouldn't\b", "would not"), (r"\bcouldn't\b", "could not"),
+    (r"\bshouldn't\b", "should not"), (r"\bhaven't\b", "have not"), (r"\bi\b", "I"),
+    (r"(?<=\w) stuff\b", " work"), (r"\bq([1-4])\b", r"Q\1"), (r"\bway (?=[a-z]+er\b)", "much "),
+]
+_SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
+_FILLER = re.compile(
+    r"\s*\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
+    r"kinda|sorta|basically|honestly|literally|fyi)\b[.!:,]*"
+    r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
+    r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
+_LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
+                   r"|\blike\s+(?=\d)|,\s*like,|(?<!look)(?<!looks)(?<!looked)(?<!feels)(?<!sounds)(?<!seems)\s+like$", re.I)
+_SMILEY = re.compile(r"(?<!\w)[:;=][\-o']?[)(DPp](?!\w)")
+
+
+def tidy(text: str) -> str:
+    """An item as a clean phrase: no filler, shorthand spelled out, names capitalised, no final stop."""
+    text = " ".join(str(text).split())
+    text = _SMILEY.sub("", text)
+    text = _FILLER.sub("", text)
+    text = _LIKE.sub("", text)
+    for pattern, replacement in _SHORTHAND_COMPILED:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r",?\s*\(?\be\.?g\.?,?\s+([^,;()]+)\)?", r" (for example, \1)", text, flags=re.I)
+    text = re.sub(r"\s*\betc\.?$", "", text)
+    text = _capitalise_names(text)
+    text = re.sub(r"\s+([,;:])", r"\1", " ".join(text.split()))
+    return text.strip(" .!?;:,-\u2013\u2014\"'")
+
+
+_NOT_PLACES = {"home", "scratch", "zero", "school", "work", "there", "here", "college", "abroad", "overseas", "out",
+               "nowhere", "somewhere", "elsewhere", "town", "nothing", "experience"}
+
+
+def _capitalise_names(text: str) -> str:
+    for lower, proper in _TWO_WORD_NAMES.items():
+        text = re.sub(rf"\b{lower}\b", proper, text)
+    # "she's from bologna, my family is from modena": one word after "is from" is a place.
+    text = re.sub(r"\b(?:is|are|was|were|am|come|comes|came|'s) from ([a-z]+)\b(?=$|,| and\b)",
+                  lambda m: m.group() if m.group(1) in _NOT_PLACES else m.group()[: -len(m.group(1))] + m.group(1).capitalize(),
+                  text)
+    text = _AMBIGUOUS_MONTH.sub(lambda m: m.group().capitalize(), text)
+    return re.sub(r"(?<![\w-])[a-zö]+\b(?!-)", lambda m: _CAPITALISED.get(m.group()) or _plural_name(m.group()), text)
+
+
+def _plural_name(word: str) -> str:
+    """"tuesdays" is "Tuesdays"."""
+    proper = _CAPITALISED.get(word[:-1]) if word.endswith("days") else None
+    return proper + "s" if proper else word
+
+
+# --- words and clauses ------------------------------------------------------------------
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:we|i|she|he|they|the two of us|both of us)\s+)?(?:also\s+|briefly\s+|mostly\s+|then\s+|really\s+)?"
+    r"(?:talked|spoke|chatted|went over|went through|got into|discussed|covered|touched on|dug into|"
+    r"had a (?:long |good |great |quick )?(?:chat|talk|conversation|discussion)|a lot of talk|lots of talk|"
+    r"conversation|discussion|talk|chat|convo|spent (?:most of the |a lot of |much of the |the whole |some )?time)"
+    r"(?:\s+(?:a lot|a bit|a little|at length|for a while|briefly|mostly))?\s*[:-]?\s*(?:about|on|re|around|regarding|of)?\s+"
+    r"|^(?:about|regarding|re)\s+(?!\d)",
+    re.I)
+# "talked it for like 5 min", "for a while", "for 20 minutes": how long something was discussed.
+_DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+(?:it|about it|that))?\s*)?"
+                       r"\b(?:for|about)\s+(?:a while|a bit|ages|a long time|(?:about |around )?\d+\s*(?:minutes|min|hours|mins))\b.*$",
+                       re.I)
+_SUBJECT = r"(?:she|he|they)"
+_ASKED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?asked(?:\s+me)?|(?:also\s+)?asked\s+me|(?:{_SUBJECT}\s+)?(?:quizzed|grilled|pressed)\s+me)"
+                    r"(?:\s+(?:a lot|a bunch|a few questions|questions|lots))?\s*(?:about|on|regarding|re|for)?\s+(?P<rest>.+)$", re.I)
+_QUESTION_NOTE = re.compile(r"^(?:q|qs|question|questions)\s*(?:about|on|re|:|-)\s*(?P<rest>.+)$", re.I)
+_BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s*[:-]?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+# "how do I handle X" asked as a question reads "how I handle X" inside a sentence.
+_DIRECT_QUESTION = re.compile(r"^(how|what|why|when|where|which) (?:(do|does|did)|(would|will|can|could|should)) I\b", re.I)
+_CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)|brought up|"
+                             r"mentioned|talked about|explained|described|walked through|shared)\s+"
+                             r"(?:about\s+|through\s+|that\s+)?(?P<rest>.+)$", re.I)
+_REPORTED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?|(?=told me))(?P<verb>said|mentioned|explained|told me|shared|noted|described|pointed out|"
+                       r"brought up|talked about|walked me through|showed me|gave me|stressed|emphasi[sz]ed)"
+                       r"(?:\s+(?P<that>that))?\s+(?P<rest>.+)$", re.I)
+_THEIR_CLAUSE = re.compile(rf"^(?P<subject>{_SUBJECT})\s+(?P<adverb>(?:also|too|both|really|still|just|clearly|now)\s+)?(?P<verb>[a-z']+)(?P<rest>.*)$",
+                           re.I)
+_IMPRESSION = re.compile(rf"^{_SUBJECT}\s+(?:also\s+|really\s+)?(?:seemed|seems|looked|looks|sounded|sounds|appeared|felt)\b", re.I)
+_BOTH = re.compile(r"^(?:we\s+)?both\s+|^we\s+(?:both|each)\s+|^(?:same|also)\s+", re.I)
+_CLAUSE_START = re.compile(r"^(?:I|we|you|she|he|they|it|there)\b", re.I)
+_QUESTION_WORD = re.compile(r"^(?:how|what|why|when|where|whether|which|who|if)\b", re.I)
+_THIRD_TO_SECOND = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "do not", "isn't": "are not"}
+_FINITE = re.compile(
+    r"(?<![-\w'])(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|might|must|wants?|needs?|"
+    r"thinks?|said|says|asked|asks|told|loves?|likes?|uses?|runs?|plans?|expects?|hopes?|lost|lose|gets?|got|"
+    r"makes?|made|goes|went|takes?|took|knows?|knew|starts?|started|opens?|opened|launch(?:es)?|launched|"
+    r"moves?|moved|hires?|hired|works?|worked|spends?|spent|grows?|grew|keeps?|kept|sees?|saw|calls?|called|"
+    r"speaks?|spoke|studied|studies|trained|coach(?:es)?|coached|volunteers?|volunteered|feels?|felt|"
+    r"hate|hates|love|prefer|prefers|rotate|rotates|cover|covers|offer|offers|struggle|struggles|won|climbs?|"
+    r"fish|fishes|rowed|ran|run|grew|did|play|plays|played|aims?|intends?|tries|tried|am|"
+    r"rolling|switching|moving|opening|bidding|piloting|hiring|launching|building|expanding|renovating)(?![-\w'])", re.I)
+# The verbs that make an item a clause rather than a noun phrase ("the unit is short-staffed").
+_CLAUSE_VERB = re.compile(r"(?<![-\w'])(?:is|are|was|were|has|have|had|will|would|can|could|should|must|does|did|do|"
+                          r"wants|needs|thinks|said|says|told|asked|seems|feels|looks|sounds|lost|went|got|took|"
+                          r"barked|dropped|walked|kept|smelled)(?![-\w'])", re.I)
+# "management reviews every file": a subject of a word or two, then a verb in -s before its object.
+_S_VERB = re.compile(r"^(?:the |a |an )?[a-z-]+ (?:[a-z-]+ )?[a-z]{3,}s (?:every|each|all|the|a|an|any|most|no)\b"
+                     # "drivers only get home time": a plural subject, then its verb
+                     r"|^(?:the |our |your )?[a-z-]+s (?:only |also |just |still |now |usually |often |all )?"
+                     r"(?:get|have|do|need|want|work|use|see|take|make|go|come|rotate|cover|start|stay|share|run|pick|"
+                     r"handle|lose|leave|earn|pull)\b", re.I)
+# "the department changed twice in 3 years": a verb in the past with its time.
+_PAST_WITH_TIME = re.compile(r"\b[a-z]+ed (?:twice|once|again|recently|last|in \d|in the last|from \d|to \d|by \d|over the)",
+                             re.I)
+_PAST_CLAUSE = re.compile(r"(?<![-\w'])(?:was|were|had|took|got|went|did|lost|barked|dropped|walked|kept|smelled|"
+                          r"laughed|felt|[a-z]+ed)(?![-\w'])", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where|when|how|what|why|whether|if|because|while)\b", re.I)
+_PAST_START = re.compile(
+    r"^(?:ran|led|built|wrote|opened|won|grew|cut|managed|launched|started|created|designed|trained|taught|"
+    r"raised|saved|reduced|increased|improved|handled|oversaw|supervised|developed|implemented|organi[sz]ed|"
+    r"coordinated|delivered|completed|passed|earned|made|did|cooked|served|worked|mentored|coached|"
+    r"precepted|hosted|drove|sold|closed|fixed|installed|wired|rebuilt|redesigned|migrated|balanced|"
+    r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|took|set up|spent|caught|found|"
+    r"hired|negotiated|resolved|placed|processed|answered|booked|scheduled|reconciled|audited|cleared|shipped|"
+    r"recruited|onboarded|pitched|published|edited|grew|doubled|tripled|halved|lowered|raised|secured)\b", re.I)
+# A strength jotted with its verb and no "I": "speaks Tamil", "carry about 150 files".
+_PRESENT_START = re.compile(
+    r"^(?:speak|read|write|know|carry|handle|manage|run|lead|supervise|train|teach|coach|mentor|work|show up|"
+    r"keep|love|enjoy|use|hold|own|build|fix|cook|drive)(?:s|es)?\b", re.I)
+_NEGATIVE = re.compile(
+    r"\b(?:blank\w*|fumbl\w*|stumbl\w*|mess\w* up|messed|botch\w*|bomb\w*|flubb?\w*|struggl\w*|wrong|mistakes?|"
+    r"undersold|understated|downplayed|screw\w* up|choked|froze|awkward|nervous|rambl\w*|terrible|awful|"
+    r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad|sorry|apolog\w*|nightmare|worst|hate|hated|confusing|"
+    r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
+_UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
+                    r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
+                    r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
+                    r"paid time off|vacation days|relocation|"
+                    r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
+                    r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
+_EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
+               "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
+               "hot|fancy|new|pretty|packed")
+_REMARK = re.compile(r"^(?:really |so |very |super |kind of |pretty )?(?:nice|lovely|great|beautiful|gorgeous|amazing|cool|fun|"
+                     r"fancy|pretty|huge|tiny|cute|friendly|funny|sweet|kind|chill|sharp|smart|warm|welcoming|"
+                     r"easygoing|intense|tough|intimidating|awesome|terrifying|scary)(?![-\w])"
+                     rf"|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
+                     rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))(?![-\w])", re.I)
+_PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
+                     r"(?:lovely|nice|great|fun|beautiful|wonderful|helpful|fantastic|impressive|interesting)$", re.I)
+_DETERMINERS = {"the", "a", "an", "you", "we", "our", "your", "every", "each", "all", "most", "there", "this",
+                "that", "its", "my", "their", "his", "her", "some", "no", "any", "both", "it", "I", "they", "she", "he"}
+_COMMON_STARTS = set(
+    "a an the how what why when where which whether who our my we your their its this that these those both some "
+    "more most much many any all each every she he they you it there asked talked discussed spoke chatted "
+    "mentioned said told wants needs has have had is are was were also just really lots lot another other "
+    "new old big small great good long short first second last next about".split())
+
+
+def _second_person(clause: str) -> str:
+    """A clause about the interviewer said to them: "she also has a dog" becomes "you also have a dog"."""
+    match = _THEIR_CLAUSE.match(clause)
+    if not match:
+        return _possessives(clause, plural=True)
+    verb = match.group("verb")
+    lower = verb.lower()
+    if lower in _THIRD_TO_SECOND:
+        verb = _THIRD_TO_SECOND[lower]
+    elif match.group("subject").lower() != "they":
+        if lower.endswith("ies") and len(lower) > 4:
+            verb = verb[:-3] + "y"
+        elif re.search(r"(?:ss|sh|ch|x|z|o)es$", lower):
+            verb = verb[:-2]
+        elif lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+            verb = verb[:-1]
+    return _possessives(f"you {match.group('adverb') or ''}{verb}{match.group('rest')}", plural=True)
+
+
+def _possessives(text: str, plural: bool = False) -> str:
+    """The interviewer's "her team", "his unit" said to them: "your team", "your unit". "they" (the
+    interviewer's side) becomes "you"; "their" too with ``plural`` or where no plural noun before it can own it."""
+    text = re.sub(r"\b(?:her|his)\b(?= (?:own )?[a-z])", "your", text)
+    text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
+    text = re.sub(r"\bhim\b", "you", text)
+    text = re.sub(r"\bthey\b(?= \w)", "you", text)
+    if plural:
+        text = re.sub(r"\bthem\b", "you", text)
+
+    def their(match: re.Match[str]) -> str:
+        before = text[: match.start()].split()[-3:]
+        owned = not plural and any(re.fullmatch(r"[a-z]+[^su]s", w) for w in before)
+        return match.group() if owned else "your"
+
+    text = re.sub(r"\btheir\b(?= (?:own )?[a-z])", their, text)
+    text = re.sub(r"\byou (?:is|was)\b", lambda m: "you are" if "is" in m.group() else "you were", text)
+    text = re.sub(r"\byou (has|does|wants|needs|says|thinks|likes|loves|runs|uses|plans|expects|hopes|speaks|sees|"
+                  r"starts|climbs|coaches|works|keeps|gets)\b",
+                  lambda m: "you " + {"has": "have", "does": "do", "coaches": "coach"}.get(m.group(1), m.group(1)[:-1]),
+                  text)
+    return text
+
+
+def _lower_first(text: str) -> str:
+    """Mid-sentence, a fact starts lower-case unless its first word may be a name, an acronym or "I"."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].isupper() or not first[1:].islower() or first.lower() in _CAPITALISED:
+        return text
+    if first.lower() in _COMMON_STARTS or re.fullmatch(r"[A-Z][a-z]+(?:ing|ed)", first):
+        return first.lower() + text[len(first):]
+    return text
+
+
+def _has_finite_verb(text: str) -> bool:
+    return bool(_FINITE.search(text))
+
+
+def _is_clause(text: str) -> bool:
+    """A main verb outside any relative clause: "the unit is short-staffed", not "the team that is growing"."""
+    if _S_VERB.match(text) or _PAST_WITH_TIME.search(text):
+        return True
+    words = text.split()
+    # "cat walked across my keyboard": a bare noun, then a verb in the past
+    if words and words[0].lower() not in _DETERMINERS and not words[0].endswith("ing") and any(
+            re.fullmatch(r"[a-z]{3,}ed", w) and w not in _PARTICIPLES for w in words[1:3]) and len(words) > 2 \
+            and words[-1] not in _COUNT_NOUNS:
+        return True
+    for match in _CLAUSE_VERB.finditer(text):
+        before = text[: match.start()].split()[-4:]
+        if not any(_RELATIVE.fullmatch(word) for word in before):
+            return True
+    return False
+
+
+def _clean_clause(text: str) -> str:
+    """"How I'd run a crew" and the like: first word lower-case, contractions spelled out, a direct
+    question made indirect ("how do I handle X" reads "how I handle X")."""
+    text = _lower_first(tidy(text))
+    return _DIRECT_QUESTION.sub(lambda m: f"{m.group(1)} I" + (f" {m.group(3)}" if m.group(3) else ""), text)
+
+
+# Words in -ed that describe a noun rather than say what happened ("advanced", "automated testing").
+_PARTICIPLES = set("advanced automated based certified detailed experienced focused limited mixed related required "
+                   "skilled specialized specialised supervised licensed integrated centered centred needed used "
+                   "unexpected expected published blended shared".split())
+_MASS_NOUNS = set("turnover management staffing overtime retention leadership morale training parking security traffic "
+                  "funding hiring onboarding coverage demand volume revenue growth attendance enrollment research "
+                  "safety quality compliance scheduling recruiting payroll".split())
+
+
+# Nouns that need an article when a jotted topic is only the noun phrase ("supervision model").
+_COUNT_NOUNS = set("model plan program programme process policy system project schedule budget rotation pilot "
+                   "initiative audit test tool structure workflow dashboard app site season contract pipeline "
+                   "roadmap framework curriculum unit wing clinic office campaign launch migration redesign "
+                   "rollout review exam interview residency fellowship committee board fleet business crew "
+                   "group team department refresh strategy calendar".split())
+
+
+def _with_article(clause: str) -> str:
+    """"unit is opening 8 new beds" reads "the unit is opening 8 new beds"."""
+    words = clause.split()
+    if (len(words) > 1 and words[0].islower() and words[0] not in _DETERMINERS and not words[0][0].isdigit()
+            and words[0] not in _MASS_NOUNS and not (words[0].endswith("s") and not words[0].endswith("ss"))
+            and any(_FINITE.fullmatch(w) or re.fullmatch(r"[a-z]{3,}ed", w) for w in words[1:4])):
+        return "the " + clause
+    return clause
+
+
+def _first_person(text: str) -> bool:
+    return re.search(r"\b(?:I|me|my|mine|myself)\b", text) is not None
+
+
+def _head_and_asides(text: str) -> tuple[str, list[str]]:
+    """"staff retention, she said they lost 3 cooks": the item, then what follows its commas."""
+    parts = [p.strip() for p in re.split(r", (?![^()]*\))", text) if p.strip()] or [""]
+    head, asides = parts[0], parts[1:]
+    # "guest complaints, especially during overbooking" is one phrase.
+    while asides and re.match(r"^(?:especially|including|mostly|mainly|particularly|such as|from|for|in|on|at|with)\b",
+                              asides[0], re.I):
+        head = f"{head}, {asides.pop(0)}"
+    return head, asides
+
+
+# --- reading ----------------------------------------------------------------------------
+
+_MISSING = re.compile(
+    r"^(?:I\s+)?(?:also\s+)?"
+    r"(?P<aux>did not|didn't|didnt|never|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
+    r"should have|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
+    r"must|have to|gotta|remember to)?\s*(?:get to |have a chance to |have time to |got to )?"
+    r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
+    r"show(?:ed|n|ing)?|describe[d]?|describing|cover(?:ed|ing)?|share[d]?|sharing|highlight(?:ed|ing)?|"
+    r"ask(?:ed|ing)? about|ask(?:ed|ing)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
+    r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:that\s+)?(?P<rest>.+)$", re.I)
+_BASE_VERB = re.compile(r"^(?:mention|say|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
+_NOTE_TO_SELF = re.compile(r"^(?:note to self|reminder|n\.?b\.?|remember)\s*[-:,]?\s*(?P<rest>.+)$", re.I)
+_ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)"
+                            r"\s*[:-]?\s+(?:that\s+)?", re.I)
+_CORRECTION = re.compile(
+    r"^(?:correction\s*[-:,]?\s*)?(?:I\s+)?(?:said|told (?:her|him|them|the panel)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
+    r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)?\s*"
+    r"(?P<verb>is|was|'s|are|were|I meant|meant)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
+    r"(?:\s+(?:actually|really))?$", re.I)
+_NUMBER = r"\d+(?:\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+_FOLLOWUP = re.compile(r"\b(?:my\s+)?(?:answer|response|reply|example)\s+(?:to|about|on|regarding|around|for)\s+(?:the\s+question\s+(?:about|on)\s+)?"
+                       r"(?P<subject>.+?)(?:\s+(?:was|were|felt|came out|came across|sounded|seemed|got|wasn't|was not|"
+                       r"lacked|missed|skipped|did not|didn't)\b.*)?$"
+                       r"|\b(?:the\s+)?question\s+(?:about|on|regarding)\s+(?P<subject2>.+?)(?:\s+(?:was|were|went|threw)\b.*)?$", re.I)
+_DOUBT = re.compile(r"\b(?:less|little|limited|no|not (?:much|enough|a lot of)) (?:experience|background|exposure|practice)\s+"
+                    r"(?:with|in|on|of|at|doing)\s+(?P<subject>.+?)(?:\s+than\b.*)?$", re.I)
+_SEPARATOR = re.compile(r"\s*(?:;|\s-\s|\s\u2013\s|:|,\s*(?:but|so|and)?\s*(?=(?:I|want|need|would|wanna)\b))\s*")
+_WELL = re.compile(r"\s+(?:very |that |so |really )?(?:well|better|more|clearly|enough|fully|properly|in detail|at all|much)$",
+                   re.I)
+
+Read = tuple[str, str, str, str]  # kind, text, wrong, added
+
+
+def read_fact(text: str, field: str, path: str = "") -> list[Fact]:
+    """What one list item of the facts says, as one or more facts ready for a frame.
+
+    ``field`` is the list it comes from: topics, shared_interests, clarify, strengths or highlights.
+    """
+    source = str(text)
+    return [Fact(kind, phrase, source, path, wrong, added) for kind, phrase, wrong, added in _read(source, field)]
+
+
+def _unusable(text: str) -> tuple[Read]:
+    return (("unusable", text, "", ""),)
+
+
+@lru_cache(maxsize=4096)
+def _read(source: str, field: str) -> tuple[Read, ...]:
+    text = tidy(source)
+    if not text or len(text.split()) > 32:
+        return _unusable(text)
+    # Corrections, regrets and additions read the same wherever they were jotted.
+    if (found := _as_clarification(text, strict=field != "clarify")) is not None:
+        return found
+    if _UNFIT.search(text) or (_NEGATIVE.search(text) and field not in ("strengths", "clarify")):
+        return _unusable(text)
+    if field == "strengths":
+        return (_as_strength(text),)
+    if field == "highlights":
+        return (_as_highlight(text),)
+    if field == "clarify":
+        return (_as_clause_to_add(text),)
+    if field == "shared_interests" or _BOTH.match(text) or re.match(r"^we (?:both|all)\b", text, re.I):
+        return (_as_interest(text),)
+    return _as_topic(text)
+
+
+def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
+    text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
+                  "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
+    if (match := _CORRECTION.match(text)) and (found := _correction(match)):
+        return (found,)
+    to_self = _NOTE_TO_SELF.match(text)
+    if to_self and not strict:
+        text = to_self.group("rest")
+    if match := _ADDITION_LEAD.match(text):
+        return None if strict else (_as_clause_to_add(text[match.end():]),)
+    match = _MISSING.match(text)
+    if match and not match.group("aux") and (strict or not _BASE_VERB.match(match.group("verb"))):
+        match = None
+    if match:
+        verb = match.group("verb").lower()
+        rest, asides = _head_and_asides(_WELL.sub("", match.group("rest")))
+        rest = _WELL.sub("", _clean_clause(rest))
+        if not rest or _UNFIT.search(rest) or _NEGATIVE.search(rest):
+            return _unusable(text)
+        if verb.startswith("ask"):
+            return (("unasked", _possessives(rest), "", ""),)
+        if (_CLAUSE_START.match(rest) and not rest.lower().startswith(("it ", "there "))) or _is_clause(rest):
+            rest = "that " + rest
+        kind = "explain" if verb.startswith(("explain", "describ", "go into", "went into", "walk")) else "missing"
+        return ((kind, rest, "", ""),)
+    if to_self and not strict:
+        return _unusable(text)
+    return None
+
+
+def _correction(match: re.Match[str]) -> Read | None:
+    """"I said I had four years of ICU experience, it is actually six": a clean correction of the number."""
+    said, real = tidy(match.group("said")), tidy(match.group("real"))
+    number = re.search(rf"\b(?:{_NUMBER})(?=\b|%|x\b)", said, re.I)
+    real_number = re.match(rf"^(?:{_NUMBER})(?=\b|%|x\b)[%x]?", real, re.I)
+    if not number or not real_number:
+        return None
+    unit = real[real_number.end():].strip()
+    percent = said[number.end(): number.end() + 1] in ("%", "x") and said[number.end(): number.end() + 1]
+    corrected = said[: number.start()] + re.sub(r"(?<=\d)[%x]$", "", real_number.group()) + said[number.end():]
+    if unit and unit.lower() not in corrected.lower():
+        if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
+            return None  # "10 years but it's 12 months": not the same measure
+        corrected += " " + unit
+    wrong = number.group() + (percent or "")
+    statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
+    if re.match(r"^I [a-z]+ed\b.*\bsince\b", statement):
+        statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
+    if not statement.startswith("I "):
+        statement = _lower_first(statement)
+        if re.match(r"^(?:my|our) ", statement) and _is_clause(statement):
+            return ("correction", statement, wrong, "")  # "our ROAS was 4x"
+        if _is_clause(statement):
+            return None
+        tense = "was" if (match.group("verb") or "").lower() in ("was", "were") or re.match(r"^\d{4}\b", statement) \
+            else "is"
+        statement = f"it {tense} {statement}"
+    return ("correction", statement, wrong, "")
+
+
+def _as_clause_to_add(text: str) -> Read:
+    """A clarify point: a fumble turned into what to add, a first-person clause, or a subject to say more about."""
+    parts = _SEPARATOR.split(text, maxsplit=1)
+    problem = parts[0].strip()
+    added = parts[1].strip() if len(parts) > 1 else ""
+    if added:
+        added = _addition_text(added)
+        # "messed up the sauce temp, want to say I know it should be 165": without its first half, "it" means nothing.
+        if not added or _NEGATIVE.search(added) or _UNFIT.search(added) or (
+                _NEGATIVE.search(problem) and re.search(r"\b(?:it|that|this|they|them)\b", added, re.I)):
+            added = ""
+    if match := _ADDITION_LEAD.match(problem):
+        problem = problem[match.end():]
+    if match := _DOUBT.search(problem):
+        return ("doubt", _clean_clause(match.group("subject")), "", added)
+    if match := _FOLLOWUP.search(problem):
+        subject = _clean_clause(match.group("subject") or match.group("subject2") or "")
+        if subject and not _NEGATIVE.search(subject):
+            return ("followup", subject, "", added)
+    if _NEGATIVE.search(problem) or _REMARK.search(problem):
+        if added:
+            return ("addition", added, "", "")
+        return ("unusable", text, "", "")
+    if re.match(r"^I\b", problem) and _has_finite_verb(problem) and "," not in problem:
+        return ("addition", _addition_text(problem) or problem, "", "")
+    if _PAST_START.match(problem) or re.match(r"^(?:have|am|can|speak|know|hold)\b", problem, re.I):
+        return ("addition", "I " + _lower_first(problem), "", "")
+    noun_phrase = re.match(r"^(?:my|our|the|a|an)\b", problem, re.I) is not None  # "my Terraform work"
+    if (_has_finite_verb(problem) and not noun_phrase) or _is_clause(problem) or _CLAUSE_START.match(problem) \
+            or "," in problem:
+        return ("unusable", text, "", "")
+    return ("more", _lower_first(problem), "", added)
+
+
+def _addition_text(text: str) -> str:
+    text = tidy(text)
+    if match := _ADDITION_LEAD.match(text):
+        text = text[match.end():]
+    text = re.sub(r"^(?:wanna|want to|need to|would like to)\s+(?:say|add|mention)\s+(?:that\s+)?", "", text, flags=re.I)
+    if not re.match(r"^I\b", text):
+        return ""
+    return text
+
+
+_YEARS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty)\+? years?"
+
+
+def _as_strength(text: str) -> Read:
+    parts = [p.strip() for p in re.split(r"[,;]\s*(?![^()]*\))", text) if p.strip()]
+    read = [_strength_part(p) for p in parts]
+    read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
+    kind, phrase = read[0]
+    if kind == "unusable" or len(read) == 1:
+        return (kind, phrase, "", "")
+    if len(read) >= 3 and all(k == "strength_np" and len(p.split()) <= 4 for k, p in read):
+        items = [p.removeprefix("my ") for _, p in read]  # "SEO, paid social, email": a list of skills
+        return ("strength_np", ", ".join(items[:-1]) + " and " + items[-1], "", "")
+    if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
+        phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
+    rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
+    if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
+        return (kind, " and ".join(p for _, p in read), "", "")
+    if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
+        return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")
+    return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
+
+
+def _strength_part(text: str) -> tuple[str, str]:
+    text = re.sub(r"^(.+) in my sleep$", r"a thorough command of \1", text)
+    text = re.sub(r" like the back of my hand$", " thoroughly", text)
+    text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} "
+                  + ("certification" if m.group(2) == "certified" else "license"), text)
+    text = re.sub(r"^(.+?) current$", r"current \1 certifications", text)
+    text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
+                  lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
+    text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
+    if m := re.match(rf"^([\w -]*?(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide))\s+({_YEARS})$", text):
+        text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"  # "journeyman 12 years", "3rd grade teacher 8 years"
+    elif m := re.match(rf"^(?P<what>[a-z][\w -]*?) (?P<n>{_YEARS}) (?P<rest>(?:at|in|with|as|on)\b.*)$", text):
+        text = f"{m.group('n')} of {m.group('what')} experience {m.group('rest')}"  # "cash handling 3 years at a store"
+    elif re.match(r"^[a-z]+ \d+$", text):
+        return ("unusable", text)  # "foreman 4"
+    text = " and ".join(_years_of(piece) for piece in re.split(rf" and (?={_YEARS})", text))
+    if m := re.match(rf"^(?P<who>[a-z][\w -]*?) for (?P<n>{_YEARS})$", text):  # "team lead for 2 years"
+        if len(m.group("who").split()) <= 3 and not _has_finite_verb(m.group("who")):
+            text = f"{m.group('n')} as {_article(m.group('who'))} {m.group('who')}"
+    if re.match(r"^(?:[\w-]+ ){0,2}(?:communicator|leader|listener|writer|learner|worker|player|problem solver|"
+                r"wizard|expert|pro|guru|ninja|organi[sz]er|planner|mentor|teacher|coach|multitasker|self-starter)$",
+                text, re.I) and not re.match(r"^(?:a|an|the|my)\b", text):
+        return ("strength_adj", f"{_article(text)} {_lower_first(text)}")  # "strong communicator": "a strong communicator"
+    if re.match(r"^I\b", text):
+        return ("strength_clause", text)
+    if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
+                r"trilingual|organi[sz]ed|reliable|flexible|detail-oriented|used|familiar|quick|fast|able|happy|"
+                r"available|licensed|trained|proficient|confident|fine|federally|state)\b", text, re.I):
+        return ("strength_adj", _lower_first(text))
+    if match := _PRESENT_START.match(text):
+        verb = match.group()
+        base = re.sub(r"(?<=[^s])es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
+        return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
+    if _PAST_START.match(text) or re.match(r"^[a-z]+ed (?:a|an|the|my|our|over|up to|\d)", text) or text.startswith("kept "):
+        return ("strength_clause", "I " + text)
+    if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
+            r"^(?:on|in|at|for|with|from|by)\b", text):
+        return ("unusable", text)
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$", text):
+        text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
+    return ("strength_np", _lower_first(text))
+
+
+def _years_of(text: str) -> str:
+    """"12 years commercial wiring" reads "12 years of commercial wiring experience"."""
+    match = re.match(rf"^(?P<n>{_YEARS}) (?P<adverb>(?:mostly|mainly|primarily) )?(?P<what>.+?)"
+                     r"(?P<rest> (?:in|at|with|on|for|including)\b.*)?$", text)
+    if not match or re.match(r"^(?:of|in|as|with|at|on|experience|doing|working)\b|^[a-z]+ing\b", match.group("what")):
+        return text
+    what, rest, adverb = match.group("what"), match.group("rest") or "", match.group("adverb")
+    if adverb:
+        return f"{match.group('n')} of experience, {adverb}{what}{rest}"
+    experience = "" if "experience" in what else " experience"
+    return f"{match.group('n')} of {what}{experience}{',' if rest.startswith(' including') else ''}{rest}"
+
+
+def _as_highlight(text: str) -> Read:
+    """Something true of the company ("they're moving to X"), never the candidate's day ("parking was a nightmare")."""
+    head, _ = _head_and_asides(text)
+    if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head):
+        return ("unusable", text, "", "")
+    they = re.match(r"^they\b", head, re.I) is not None
+    clause = _possessives(_lower_first(head), plural=they)
+    if re.match(r"^(?:launching|opening|hiring|moving|switching|building|expanding|renovating|rolling out|piloting|"
+                r"adding|bidding|starting|growing|planning|changing|merging|rebuilding)\b", clause):
+        return ("highlight", f"you are {clause}", "", "")  # "launching a new line in Q2": the company is
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?)\b)", clause):
+        verb = "were" if re.search(r"\blast\b", clause) else "are"
+        return ("highlight", f"there {verb} {clause}", "", "")
+    # "the auto-triage model already routes ...": a subject of a word or two, then its verb.
+    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?[a-z]{3,}s|"
+                            r"(?:just|recently) [a-z]{3,}ed)\b", clause)
+    if not _has_finite_verb(clause) and not subject_verb:
+        return ("unusable", text, "", "")
+    if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*|just|recently|"
+                                                                  r"newly)\b", clause):
+        return ("unusable", text, "", "")  # "the security line took 20 minutes": the candidate's day, not the company
+    return ("highlight", _with_article(clause), "", "")
+
+
+def _as_interest(text: str) -> Read:
+    text = _lower_first(_without_pronoun_asides(text))
+    if not text:
+        return ("unusable", text, "", "")
+    head, asides = _head_and_asides(text)
+    # "she's from Bologna, my family is from Modena": two clauses, joined.
+    tail = [a for a in asides if re.match(r"^(?:I|my|we|our)\b", a) and _has_finite_verb(a)]
+    text = head + "".join(f" and {a}" for a in tail[:1])
+    if re.search(r"\b(?:said|told|asked|thought|laughed|joked|noticed)\b", text):
+        return ("unusable", text, "", "")
+    if same := re.match(r"^(?:the )?same (?P<what>.+)$", text, re.I):  # "same alma mater - UT Austin"
+        what = re.sub(r"\s+-\s+(.+)$", r" (\1)", same.group("what"))
+        return ("interest", f"we have the same {what}", "", "")
+    if match := _BOTH.match(text):
+        rest = text[match.end():]
+        first = rest.split(" ", 1)[0]
+        if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|ex-[\w-]+|former|retired|veterans?|"
+                    r"certified|licensed|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
+            return ("interest", f"we are both {rest}", "", "")  # "both from Texas", "both runners"
+        if first.endswith("ing"):
+            return ("interest_np", rest, "", "")
+        return ("interest", f"we both {rest}", "", "")
+    if re.match(rf"^{_SUBJECT}\b", text, re.I):
+        return ("interest", _second_person(text), "", "")
+    if _PAST_START.match(text) or re.match(r"^(?:went|grew up|studied|lived|played|volunteered|love|like|enjoy|"
+                                            r"read|run|bike|cook|coach|follow|play|volunteer)\b", text):
+        return ("interest", f"we both {text}", "", "")  # "went to the same college"
+    if re.match(r"^[\w\s-]+ (?:fans|lovers|nerds|runners|parents|members|alumni|graduates|veterans|volunteers|"
+                r"cyclists|readers|gardeners|cooks|bakers)$", text):
+        return ("interest", f"we are both {text}", "", "")  # "big Cubs fans"
+    if re.match(r"^(?:we|you|I|my|our|your)\b", text):
+        return ("interest", text, "", "") if _has_finite_verb(text) else ("interest_np", _possessives(text), "", "")
+    if _has_finite_verb(text):
+        return ("unusable", text, "", "")
+    return ("interest_np", text, "", "")
+
+
+def _without_pronoun_asides(text: str) -> str:
+    """"(she was navy, me army)": a note about who is who, not something to say to them."""
+    return re.sub(r"\s*\((?=[^()]*\b(?:she|he|they|me|I|her|him)\b)[^()]*\)", "", text).strip()
+
+
+def _as_topic(text: str) -> tuple[Read, ...]:
+    text = _without_pronoun_asides(text)
+    text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
+    if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
+        aside = match.group(2)
+        clause = _CLAUSE_START.match(aside) or _has_finite_verb(aside)
+        text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
+    head, asides = _head_and_asides(text)
+    if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
+        head, asides = text, []  # "did a stage, made the braised short rib": one moment
+    first = _one_topic(head)
+    if first[0] == "unusable" and asides:
+        return (_one_topic(text),) if "," not in text else (first,)
+    found = [first]
+    for aside in asides:
+        if re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
+            kind, phrase, wrong, added = found[0]
+            found[0] = (kind, f"{phrase} ({aside})", wrong, added)  # "a typical week, 50-60 hours"
+        elif re.match(rf"^{_SUBJECT}\b", aside, re.I) and not _IMPRESSION.match(aside):
+            point = _one_topic(aside)
+            if point[0] == "point" and not _first_person(point[1]):
+                found.append(point)
+    return tuple(found)
+
+
+def _one_topic(text: str) -> Read:
+    text = text.strip(" ,")
+    if not text:
+        return ("unusable", text, "", "")
+    lead = _LEAD_IN.match(text + " ")
+    if lead and lead.end() <= len(text):
+        text = text[lead.end():].strip()
+        if re.match(r"^(?:it|that|this)$", text, re.I) or not text:
+            return ("unusable", text, "", "")
+    if (match := _PRAISE.match(text)) and not _CLAUSE_START.match(match.group("x")):
+        enjoyed = _possessives(_lower_first(match.group("x")))
+        first = enjoyed.split(" ", 1)[0]
+        return ("enjoyed", enjoyed if first in _DETERMINERS or first in _MASS_NOUNS else "the " + enjoyed, "", "")
+    if _REMARK.match(text) or _IMPRESSION.match(text) or (re.match(rf"^{_SUBJECT}\b", text, re.I) and _REMARK.search(text)):
+        return ("unusable", text, "", "")  # "very friendly", "she was great": an impression, not a topic
+    if match := _CANDIDATE_TOLD.match(text):
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
+        if re.match(r"^I\b", rest):
+            return ("recap", rest, "", "") if _has_finite_verb(rest) or _PAST_START.match(rest[2:]) else \
+                ("unusable", text, "", "")
+        return ("topic_self", rest, "", "") if not _is_clause(rest) else ("unusable", text, "", "")
+    if match := _CANDIDATE_ASKED.match(text):
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
+        return ("asked", rest, "", "") if not _is_clause(rest) or _QUESTION_WORD.match(rest) else ("unusable", text, "", "")
+    if match := (_ASKED.match(text) or _QUESTION_NOTE.match(text)):
+        rest = _possessives(_clean_clause(match.group("rest")))
+        # "asked me to walk through a campaign": the question is about the campaign
+        rest = re.sub(r"^to (?:walk (?:her|him|them|you) through|walk through|describe|explain|talk about|"
+                      r"give (?:an example|examples) of|tell (?:her|him|them|you) about)\s+", "", rest)
+        if re.match(r"^(?:to\s+)", rest):
+            return ("unusable", text, "", "")
+        if rest.lower().startswith(("if ", "whether ")) or _QUESTION_WORD.match(rest) or not _is_clause(rest) \
+                or re.match(r"^(?:a|an|the|my|your|one|some)\b", rest):  # "a time I had to push back"
+            return ("question", rest, "", "")
+        return ("unusable", text, "", "")
+    if match := _BARE_ASKED.match(text):  # who asked is not said: what was asked is the topic
+        rest = _possessives(_clean_clause(match.group("rest")))
+        return ("topic", rest, "", "") if _QUESTION_WORD.match(rest) or not _is_clause(rest) else ("unusable", text, "", "")
+    if match := _REPORTED.match(text):
+        rest = _possessives(_clean_clause(match.group("rest")), plural=True)
+        verb = match.group("verb").lower()
+        if verb in ("showed me", "walked me through", "gave me"):  # "she showed me around the unit"
+            return ("moment", f"you {verb} {rest}", "", "")
+        if match.group("that") or (_is_clause(rest) and not _QUESTION_WORD.match(rest)) or (
+                verb in ("said", "told me") and _has_finite_verb(rest)):
+            return ("point", _with_article(rest), "", "") if not _first_person(rest) else ("unusable", text, "", "")
+        if verb in ("said", "told me") and not _QUESTION_WORD.match(rest):
+            return ("unusable", text, "", "")
+        return ("topic", rest, "", "")
+    if re.match(rf"^{_SUBJECT}\b", text, re.I):
+        clause = _second_person(_lower_first(text))
+        if re.match(r"^you (?:[a-z]+ed|gave|took|showed|brought|let|made|met|sent|told) (?:me|us)\b", clause):
+            return ("moment", clause, "", "")  # "they gave us a tour of the plant"
+        return ("point", clause, "", "") if _has_finite_verb(clause) else ("unusable", text, "", "")
+    if re.match(r"^we\b", text) and (_has_finite_verb(text) or re.match(r"^we (?:\w+ )?[a-z]+ed\b", text)):
+        return ("moment", _possessives(text), "", "")  # "we geeked out over newsletters"
+    if re.match(r"^I\b", text) and _has_finite_verb(text):
+        return ("recap", _possessives(text), "", "")
+    if _PAST_START.match(text):
+        parts = text.split(", ")
+        if not all(_PAST_START.match(p) for p in parts):
+            return ("unusable", text, "", "")
+        clause = _possessives("I " + _lower_first(" and ".join(parts)))
+        achievement = re.search(r"\d|\b(?:at|in) my (?:last|current|previous|old)\b", clause)
+        return ("recap" if achievement else "moment", clause, "", "")
+    if _CLAUSE_START.match(text):
+        return ("unusable", text, "", "")  # a clause none of the shapes above could read
+    text = _possessives(_lower_first(text))
+    if _QUESTION_WORD.match(text):
+        return ("topic", text, "", "")
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)(?:[a-z-]+ )?[a-z-]+s\b", text):
+        if _is_clause(text) or re.search(r"\band (?:how|what|why|when|where)\b", text):
+            return ("unusable", text, "", "")
+        return ("point", f"there are {text}", "", "")
+    if _is_clause(text):
+        if _first_person(text) or _PAST_CLAUSE.search(text):
+            return ("unusable", text, "", "")
+        return ("point", _with_article(text), "", "")  # "management reviews every file over 50k"
+    words = text.split()
+    head = re.split(r" (?:for|of|in|on|with|at|to|from|by|during|across|\()", text)[0].split()
+    if (words[0] not in _DETERMINERS and not words[0][0].isdigit() and not words[0].endswith("ing")
+            and head[-1] in _COUNT_NOUNS and " and " not in text and words[0].islower()):
+        text = "the " + text  # "supervision model" reads "the supervision model"
+    return ("topic", text, "", "")
+
+
+def salvage_topic(source: str) -> Fact | None:
+    """A last resort for an interviewer none of whose topics could be read: the item without its
+    hedges ("start date monday the 2nd maybe"), read again as a topic."""
+    text = re.sub(r"\b(?:maybe|I think|not sure|probably|perhaps|tbd)\b|\?", "", tidy(source), flags=re.I)
+    found = _read(" ".join(text.split()), "topics")
+    usable = [f for f in found if f[0] not in ("unusable",) and not _UNFIT.search(f[1]) and not _NEGATIVE.search(f[1])]
+    return Fact(usable[0][0], usable[0][1], source) if usable else None
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
+# --- whole files ------------------------------------------------------------------------
+
+_HOW_TO_PHRASE = {
+    "topics": "write it as a short phrase (\"the night-shift staffing plan\") or a sentence such as "
+              "\"she asked how I would handle X\"",
+    "shared_interests": "write it as \"we both ...\" or a short phrase (\"trail running\")",
+    "clarify": "write it as \"I did not mention X\", \"I said 4 years but it is 6\" or a sentence starting with I",
+    "strengths": "write it as a short phrase (\"six years in the ICU\") or a sentence starting with I",
+    "highlights": "write it as a short sentence (\"the unit is opening 8 new beds in March\")",
+}
+
+
+def read_interviewer_facts(facts: Facts, index: int) -> dict[str, list[Fact]]:
+    """Every item of one interviewer's lists, read; the lists keyed by field name."""
+    person = facts.interviewers[index]
+    return {field: [fact for i, item in enumerate(getattr(person, field))
+                    for fact in read_fact(item, field, f"interviewers[{index}].{field}[{i}]")]
+            for field in ("topics", "shared_interests", "clarify")}
+
+
+def read_candidate_facts(facts: Facts) -> dict[str, list[Fact]]:
+    return {
+        "strengths": [f for i, s in enumerate(facts.candidate.strengths)
+                      for f in read_fact(s, "strengths", f"candidate.strengths[{i}]")],
+        "highlights": [f for i, h in enumerate(facts.interview.highlights)
+                       for f in read_fact(h, "highlights", f"interview.highlights[{i}]")],
+    }
+
+
+def left_out_notices(facts: Facts, names: list[str] | None = None) -> list[str]:
+    """One line per item the offline composer leaves out (of the notes to ``names``, or all),
+    naming its field and how to phrase it so it can be used."""
+    found = []
+    lists = [read_candidate_facts(facts)] + [read_interviewer_facts(facts, i) for i, p in enumerate(facts.interviewers)
+                                             if names is None or p.name in names]
+    for by_field in lists:
+        for field, items in by_field.items():
+            for fact in items:
+                if fact.kind == "unusable":
+                    shown = fact.source if len(fact.source) <= 60 else fact.source[:57] + "..."
+                    found.append(f"{fact.path}: left out of the notes, as it does not read as a sentence ({shown!r}); "
+                                 f"{_HOW_TO_PHRASE[field]}")
+    return found

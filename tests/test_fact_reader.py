@@ -1,0 +1,164 @@
+"""The fact reader: jotted facts read for what they are and tidied before the composer uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from followup.facts import load_facts
+from followup.models.fact_reader import left_out_notices, read_candidate_facts, read_fact, read_interviewer_facts, tidy
+
+ROOT = Path(__file__).resolve().parent.parent
+TIDY_FACTS = [ROOT / "examples" / "interview.yaml", *sorted((ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
+
+READINGS = [
+    # topics: lead-ins stripped, the interviewer's words said to them
+    ("we talked about my experience with CRRT", "topics", "topic", "my experience with CRRT"),
+    ("discussed the sepsis bundle audit!!", "topics", "topic", "the sepsis bundle audit"),
+    ("self scheduling, talked it for like 5 min lol", "topics", "topic", "self scheduling"),
+    ("talked about the paywall + subscriptions for like 10 min", "topics", "topic", "the paywall and subscriptions"),
+    ("went over their safety program + toolbox talks every monday", "topics", "topic",
+     "your safety program and toolbox talks every Monday"),
+    ("how teachers use their common planning periods", "topics", "topic", "how teachers use their common planning periods"),
+    ("asked me about handling a conflict with a physician", "topics", "question", "handling a conflict with a physician"),
+    ("she asked how I'd handle a short-staffed night", "topics", "question", "how I would handle a short-staffed night"),
+    ("asked me about a time I had to push back on a senior leader", "topics", "question",
+     "a time I had to push back on a senior leader"),
+    ("asked what a typical week looks like", "topics", "topic", "what a typical week looks like"),
+    ("I asked about the training budget", "topics", "asked", "the training budget"),
+    ("i asked how they measure adjuster performance", "topics", "asked", "how you measure adjuster performance"),
+    ("i told her about my time at the county clinic", "topics", "topic_self", "my time at the county clinic"),
+    ("I told her I closed 92% of files within 30 days last yr", "topics", "recap",
+     "I closed 92% of files within 30 days last year"),
+    ("she wants someone who can mentor the new grads", "topics", "point", "you want someone who can mentor the new graduates"),
+    ("he said turnover is their biggest problem", "topics", "point", "turnover is your biggest problem"),
+    ("mgmt reviews every file over 50k", "topics", "point", "management reviews every file over 50k"),
+    ("approx 22 staff interpreters + 40 per diem", "topics", "point", "there are about 22 staff interpreters and 40 per diem"),
+    ("did a stage, made the braised short rib", "topics", "moment", "I did a stage and made the braised short rib"),
+    ("campus tour w/ a student guide was lovely", "topics", "enjoyed", "the campus tour with a student guide"),
+    # shared interests
+    ("he also speaks spanish", "shared_interests", "interest", "you also speak Spanish"),
+    ("both coach little league", "shared_interests", "interest", "we both coach little league"),
+    ("she's from porto, my mom is from braga!!", "shared_interests", "interest", "you are from Porto and my mom is from Braga"),
+    # clarify: corrections, regrets, notes to self, additions
+    ("I said I had four years of ICU experience, it is actually six", "clarify", "correction",
+     "I have six years of ICU experience"),
+    ("i said 10 yrs but its 12", "clarify", "correction", "it is 12 years"),
+    ("told her I worked at FreshMart since 2022, it was 2021", "clarify", "correction", "I have worked at FreshMart since 2021"),
+    ("i said I cut deadhead miles 12%, it was like 15%", "clarify", "correction", "I cut deadhead miles 15%"),
+    ("I regret not mentioning my CCRN", "clarify", "missing", "my CCRN"),
+    ("note to self - mention the friday skills fair", "clarify", "missing", "the Friday skills fair"),
+    ("forgot to say I can work sundays", "clarify", "missing", "that I can work Sundays"),
+    ("should've brought up tagalog, I'm learning it", "clarify", "missing", "Tagalog"),
+    ("wish I'd asked about the reporting structure", "clarify", "unasked", "the reporting structure"),
+    ("I want to add that I use SBAR and escalate", "clarify", "addition", "I use SBAR and escalate"),
+    ("didn't explain my Opera PMS experience well", "clarify", "explain", "my Opera PMS experience"),
+    ("my answer on error budgets was rushed", "clarify", "followup", "error budgets"),
+    ("my Terraform state migration work", "clarify", "more", "my Terraform state migration work"),
+    # strengths
+    ("good w/ anxious + difficult patients", "strengths", "strength_adj", "good with anxious and difficult patients"),
+    ("12 yrs commercial + industrial wiring", "strengths", "strength_np", "12 years of commercial and industrial wiring experience"),
+    ("cash handling 3 yrs at a grocery store", "strengths", "strength_np", "3 years of cash handling experience at a grocery store"),
+    ("journeyman 12 yrs, foreman 4", "strengths", "strength_np", "12 years as a journeyman"),
+    ("fluent italian + spanish, conversational portuguese", "strengths", "strength_adj",
+     "fluent in Italian and Spanish, with conversational Portuguese"),
+    ("speaks vietnamese + some cantonese", "strengths", "strength_clause", "I speak Vietnamese and some Cantonese"),
+    ("ran a 120 cover kitchen", "strengths", "strength_clause", "I ran a 120 cover kitchen"),
+    ("dry needling certified", "strengths", "strength_np", "my dry needling certification"),
+    # highlights: about the company, not the candidate's day
+    ("unit is opening 8 new beds in march", "highlights", "highlight", "the unit is opening 8 new beds in March"),
+    ("they're short staffed on nights", "highlights", "highlight", "you are short staffed on nights"),
+    ("approx 40 ppl on the claims team", "highlights", "highlight", "there are about 40 people on the claims team"),
+]
+
+
+@pytest.mark.parametrize(("item", "field", "kind", "text"), READINGS)
+def test_reads_what_the_item_is(item: str, field: str, kind: str, text: str) -> None:
+    read = read_fact(item, field)[0]
+    assert (read.kind, read.text) == (kind, text)
+    assert read.source == item
+
+
+def test_a_correction_keeps_the_figure_first_given() -> None:
+    assert read_fact("I said 4 years but it's actually 6", "clarify")[0].wrong == "4"
+    assert read_fact("i said I cut deadhead miles 12%, it was like 15%", "clarify")[0].wrong == "12%"
+
+
+def test_a_topic_with_a_point_after_its_comma_gives_both() -> None:
+    found = read_fact("staff retention, she said they lost 3 cooks this year", "topics")
+    assert [(f.kind, f.text) for f in found] == [("topic", "staff retention"), ("point", "you lost 3 cooks this year")]
+
+
+UNUSABLE = [
+    ("parking was a nightmare", "highlights"),
+    ("security line took 20 min lol", "highlights"),
+    ("newsroom is way quieter than I expected", "highlights"),
+    ("panel interview 4 ppl in a tiny conference room", "highlights"),
+    ("camera kept freezing sorry", "clarify"),
+    ("nice office lol", "clarify"),
+    ("discussed pay + benefits, approx 3 weeks PTO", "topics"),
+    ("wish I'd asked about the bonus structure", "clarify"),
+    ("she seemed really into the food pantry thing like", "topics"),
+    ("dog barked the whole call lol", "topics"),
+    ("note to self: send references by wednesday", "clarify"),
+    ("messed up the sauce temp, want to say I know it should be 165", "clarify"),
+    ("told her 2020, it was 2022 midterms actually", "clarify"),
+    ("very friendly, made me feel at ease", "topics"),
+    ("she was great lol", "topics"),
+    ("cat walked across my keyboard mid answer lol", "clarify"),
+]
+
+
+@pytest.mark.parametrize(("item", "field"), UNUSABLE)
+def test_what_cannot_be_woven_in_is_unusable(item: str, field: str) -> None:
+    assert [f.kind for f in read_fact(item, field)] == ["unusable"]
+
+
+TIDYING = [
+    ("friday skills fair in march", "Friday skills fair in March"),
+    ("I may ask in may", "I may ask in May"),
+    ("we march on", "we march on"),
+    ("spanish + tagalog", "Spanish and Tagalog"),
+    ("ordering on tuesdays", "ordering on Tuesdays"),
+    ("good w/ kids, 6 yrs, 3 hrs a day, 40 ppl", "good with kids, 6 years, 3 hours a day, 40 people"),
+    ("b/c mgmt wants it lol!!", "because management wants it"),
+    ("supporting ELL students, e.g. sentence frames", "supporting ELL students (for example, sentence frames)"),
+    ("esp. during overbooking", "especially during overbooking"),
+    ("Olive & Thyme", "Olive & Thyme"),
+    ("AP style :) and CI/CD", "AP style and CI/CD"),
+]
+
+
+@pytest.mark.parametrize(("raw", "clean"), TIDYING)
+def test_tidy(raw: str, clean: str) -> None:
+    assert tidy(raw) == clean
+
+
+@pytest.mark.parametrize("path", TIDY_FACTS, ids=lambda p: p.stem)
+def test_tidy_facts_are_all_usable_and_cited_as_written(path: Path) -> None:
+    """Facts written as tidy phrases (the shipped example, the labelled facts) pass through unchanged."""
+    facts = load_facts(path)
+    assert left_out_notices(facts) == []
+    for index in range(len(facts.interviewers)):
+        for field, items in read_interviewer_facts(facts, index).items():
+            for fact in items:
+                if field != "clarify" and fact.kind in ("topic", "interest"):
+                    assert fact.text.lower() == fact.source.lower().rstrip("."), fact
+    assert all(f.kind != "unusable" for items in read_candidate_facts(facts).values() for f in items)
+
+
+def test_left_out_notice_names_the_field_and_how_to_phrase_it(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(
+        "candidate: {name: Maria Santos}\ncompany: St. Brigid\nrole: ICU Nurse\n"
+        "interviewers:\n  - name: Linda Haverford\n    topics: [the residency program, parking was a nightmare lol]\n"
+        "    clarify: [camera kept freezing sorry]\n",
+        encoding="utf-8",
+    )
+    notices = left_out_notices(load_facts(path))
+    assert len(notices) == 2
+    assert notices[0].startswith("interviewers[0].topics[1]: left out")
+    assert "parking was a nightmare lol" in notices[0] and "write it as" in notices[0]
+    assert notices[1].startswith("interviewers[0].clarify[0]: left out")
+    assert left_out_notices(load_facts(path), []) == []  # only the chosen interviewers' items
