@@ -221,6 +221,23 @@ def fact_texts(facts: BaseModel, interviewer: int | None = None) -> list[FactTex
     return found
 
 
+# What a note may cite as specific to one interviewer (the specificity rules and the composer read these).
+CITABLE_FIELDS = ("topics", "shared_interests")
+# Texts that say who or what, not what happened: names, addresses, the company and role.
+IDENTITY_FIELDS = frozenset({"name", "title", "email", "phone", "company", "role"})
+
+
+def texts_of(facts: Facts, interviewer: Interviewer | None = None, fields: tuple[str, ...] | None = None,
+             content: bool = False) -> list[FactText]:
+    """The view narrowed: one interviewer's texts and the whole interview's (or everyone's, with no
+    interviewer); only ``fields`` if given; with ``content``, not the identity fields."""
+    index = None if interviewer is None else facts.interviewers.index(interviewer)
+    return [t for t in fact_texts(facts)
+            if (index is None or t.interviewer in (None, index))
+            and (fields is None or t.field in fields)
+            and not (content and t.field in IDENTITY_FIELDS)]
+
+
 def _walk(model: BaseModel, prefix: str, interviewer: int | None, found: list[FactText]) -> None:
     for name, info in type(model).model_fields.items():
         if _is_choice(info.annotation):

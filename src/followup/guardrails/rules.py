@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
+from ..facts import CITABLE_FIELDS, texts_of
 from ..notes import Note
 from .engine import CheckContext, Violation, panel_rule, rule
 from .policy import Limits, PhraseMatcher, RulePolicy, compile_phrases
@@ -236,7 +237,7 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     so citing only a colleague's topic does not count."""
     person = context.interviewer
     assert person is not None and context.facts is not None
-    facts = person.topics + person.shared_interests
+    facts = [t.text for t in texts_of(context.facts, person, CITABLE_FIELDS)]
     if not facts:
         return
     topic_stems = context.fact_vocabulary.topic_stems

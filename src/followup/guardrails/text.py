@@ -8,7 +8,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..facts import Facts
+from ..facts import CITABLE_FIELDS, Facts, fact_texts
 from ..notes import MARKS
 
 # A word in any script (Tomás, Zoë, प्रिया), with inner apostrophes and hyphens, or a number with its %.
@@ -202,13 +202,9 @@ class Vocabulary:
 
     @classmethod
     def _build(cls, facts: Facts) -> Vocabulary:
-        texts = [facts.company, facts.role, facts.candidate.name, *facts.candidate.strengths,
-                 *facts.interview.highlights, facts.candidate.email or "", facts.candidate.phone or ""]
-        names: set[str] = set(facts.candidate.name.lower().split())
-        for person in facts.interviewers:
-            texts += [person.name, person.title or "", person.email or "", *person.topics,
-                      *person.shared_interests, *person.clarify]
-            names |= set(person.name.lower().split())
+        every = fact_texts(facts)  # every field, so a field added to the facts is known here too
+        texts = [t.text for t in every]
+        names = {word for t in every if t.field == "name" for word in t.text.lower().split()}
         words: set[str] = set()
         numbers: set[str] = set()
         for piece in texts:
@@ -217,8 +213,9 @@ class Vocabulary:
                 words.add(token.lower)
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
-        topic_stems = {person.name: frozenset(s for fact in person.topics + person.shared_interests
-                                              for s in content_stems(fact)) for person in facts.interviewers}
+        topic_stems = {person.name: frozenset(s for t in every if t.interviewer == index and t.field in CITABLE_FIELDS
+                                              for s in content_stems(t.text))
+                       for index, person in enumerate(facts.interviewers)}
         return cls(words, numbers, names, topic_stems)
 
     def knows(self, word: str) -> bool:

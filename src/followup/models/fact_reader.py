@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..facts import Facts
+from ..facts import Facts, FactText, fact_texts
 
 # Kinds of item:
 #   topic       a noun phrase: "the on-call rotation", "how I would run a crew"
@@ -837,21 +837,23 @@ _HOW_TO_PHRASE = {
 }
 
 
+INTERVIEWER_FIELDS = ("topics", "shared_interests", "clarify")  # what the composer weaves, per interviewer
+CANDIDATE_FIELDS = ("strengths", "highlights")  # and of the whole interview
+
+
 def read_interviewer_facts(facts: Facts, index: int) -> dict[str, list[Fact]]:
     """Every item of one interviewer's lists, read; the lists keyed by field name."""
-    person = facts.interviewers[index]
-    return {field: [fact for i, item in enumerate(getattr(person, field))
-                    for fact in read_fact(item, field, f"interviewers[{index}].{field}[{i}]")]
-            for field in ("topics", "shared_interests", "clarify")}
+    return _read_texts([t for t in fact_texts(facts) if t.interviewer == index], INTERVIEWER_FIELDS)
 
 
 def read_candidate_facts(facts: Facts) -> dict[str, list[Fact]]:
-    return {
-        "strengths": [f for i, s in enumerate(facts.candidate.strengths)
-                      for f in read_fact(s, "strengths", f"candidate.strengths[{i}]")],
-        "highlights": [f for i, h in enumerate(facts.interview.highlights)
-                       for f in read_fact(h, "highlights", f"interview.highlights[{i}]")],
-    }
+    return _read_texts([t for t in fact_texts(facts) if t.interviewer is None], CANDIDATE_FIELDS)
+
+
+def _read_texts(texts: list[FactText], fields: tuple[str, ...]) -> dict[str, list[Fact]]:
+    """The facts view's texts of ``fields``, read, keyed by field; each keeps its path for notices."""
+    return {field: [fact for t in texts if t.field == field for fact in read_fact(t.text, field, t.path)]
+            for field in fields}
 
 
 def left_out_notices(facts: Facts, names: list[str] | None = None) -> list[str]:

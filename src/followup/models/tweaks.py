@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..facts import Facts, Interviewer
+from ..facts import Facts, Interviewer, texts_of
 from ..guardrails.text import content_stems
 
 _LENGTH_SHORTER = re.compile(r"^(?:make it |a bit |a little |much |slightly |even )*(?:shorter|briefer|more brief|less wordy|trim(?: it)?|cut it down|tighten(?: it)?(?: up)?)$")
@@ -66,12 +66,12 @@ def parse_tweak(asked: str, facts: Facts, interviewer: Interviewer) -> Tweak:
 
 
 def matching_facts(wanted: str, facts: Facts, interviewer: Interviewer) -> list[str]:
-    """The facts (topics, shared interests, clarify points, strengths, highlights) that ``wanted`` names, best first."""
+    """The facts of this interviewer and of the whole interview (every field but names and addresses)
+    that ``wanted`` names, best first."""
     wanted_stems = set(content_stems(wanted))
     if not wanted_stems:
         return []
     need = math.ceil(len(wanted_stems) * 0.6)
-    candidates = [*interviewer.topics, *interviewer.shared_interests, *interviewer.clarify,
-                  *facts.candidate.strengths, *facts.interview.highlights]
+    candidates = [t.text for t in texts_of(facts, interviewer, content=True)]
     scored = [(len(wanted_stems & set(content_stems(fact))), fact) for fact in candidates]
     return [fact for overlap, fact in sorted(scored, key=lambda item: -item[0]) if overlap >= need]
