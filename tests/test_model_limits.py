@@ -317,7 +317,9 @@ def test_a_reply_echoing_the_key_is_redacted_and_escape_sequences_are_dropped(se
     database = (tmp_path / "history.db").read_bytes()
     for text in [done.stdout, done.stderr, *written]:
         assert API_KEY not in text and "\x1b" not in text and "\x07" not in text
-    assert API_KEY.encode() not in database and b"\x1b" not in database
+    assert API_KEY.encode() not in database and b"\x1b" not in database and b"\\u001b" not in database
+    drafts = json.loads(done.stdout)["drafts"]
+    assert all(d["model"] == MODEL and d["passed"] for d in drafts)  # cleaned, the notes pass as they are
     for draft in json.loads(done.stdout)["drafts"]:
         assert "\n" not in draft["subject"] and "\r" not in draft["subject"]
 

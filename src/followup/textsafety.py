@@ -12,7 +12,10 @@ import unicodedata
 # C0 and C1 controls and DEL, except \n and \t (Unicode line separators become \n first), and the
 # bidirectional overrides and isolates, which can make text read otherwise than it is (U+202E).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+# ESC and C1 introducers with what follows them: CSI (ESC [ or 0x9b), OSC (ESC ] or 0x9d, up to BEL or ST),
+# and two-character escapes, so that no "31m" or "0;title" is left behind.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-Z\\-_]")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
 
 

@@ -212,8 +212,10 @@ class OpenAIChatModel:
         if not content:
             raise ModelServiceError("the model returned an empty note; try again or use another --model")
         usage = getattr(completion, "usage", None)
+        note = parse_cut_off_reply(content) if cut_off else parse_reply(content)
         return ModelReply(
-            note=parse_cut_off_reply(content) if cut_off else parse_reply(content),
+            # JSON may spell an escape sequence as \u001b: the fields are cleaned once decoded, too.
+            note=Note(subject=clean_line(note.subject), body=clean_text(note.body).strip()),
             raw=content,
             prompt_tokens=getattr(usage, "prompt_tokens", None),
             completion_tokens=getattr(usage, "completion_tokens", None),
