@@ -68,7 +68,7 @@ def test_run_and_drafts_round_trip(store: History) -> None:
 
 
 def test_round_trip_through_output(store: History) -> None:
-    from followup.output import draft_from_row
+    from followup.history import draft_from_row
 
     run_id = store.start_run(FACTS, None, "offline")
     draft = _draft(passed=False, attempts=2)

@@ -28,7 +28,8 @@ from followup.guardrails import Violation, check_note, load_policy, passes
 from followup.history import MIGRATIONS, History
 from followup.models.offline import OfflineComposer
 from followup.notes import Note
-from followup.output import draft_from_row, print_drafts
+from followup.history import draft_from_row
+from followup.output import print_drafts
 from followup.textsafety import clean_text
 from cli_helpers import assert_one_line_error, invoke, isolate
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from . import __version__, defaults
+from .errors import ExitCode, InputError, Interrupted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from .facts import Facts, Interviewer
     from .history import History
 
-EXIT_OK, EXIT_FAILED_GUARDRAILS, EXIT_BAD_INPUT, EXIT_MODEL_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 app = typer.Typer(
     name="followup",
@@ -54,30 +54,36 @@ def main_options(
 # --- helpers --------------------------------------------------------------------------
 
 
-def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """Report the library's input and store errors as one line and exit 2, from any command."""
+def _command(function: Callable[..., ExitCode | None]) -> Callable[..., None]:
+    """Run a command through ``followup.application``, which decides its exit code; errors are one line each."""
 
-    @functools.wraps(command)
+    @functools.wraps(function)
     def run(*args: object, **kwargs: object) -> None:
-        from .facts import FactsError
-        from .formats import FormatError
-        from .guardrails.policy import PolicyError
-        from .history import HistoryError
+        from .application import run as run_command
 
-        try:
-            command(*args, **kwargs)
-        except (FactsError, FormatError, HistoryError, PolicyError) as error:
-            _fail(str(error))
+        code = run_command(function, _report, *args, **kwargs)
+        if code == ExitCode.INTERRUPTED:
+            import os
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Requests still in flight would hold up a normal exit; every finished draft is already committed.
+            os._exit(code)
+        if code:
+            raise typer.Exit(code)
 
     return run
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+def _report(line: str) -> None:
     from .textsafety import clean_text
 
-    for line in message.splitlines():  # a message may quote a model's reply or a history row
-        print(f"followup: {clean_text(line)}", file=sys.stderr)
-    raise typer.Exit(code)
+    print(f"followup: {clean_text(line)}", file=sys.stderr)  # a message may quote a model's reply or a history row
+
+
+def _fail(message: str) -> NoReturn:
+    """Stop the command with one line of bad input or usage (exit 2)."""
+    raise InputError(message)
 
 
 def _printable(drafts: Iterable[Draft]) -> list[Draft]:
@@ -153,7 +159,7 @@ CopyOption = Annotated[bool, typer.Option("--copy", help="Put the note's body on
 
 
 @app.command()
-@_one_line_errors
+@_command
 def write(
     facts_file: Annotated[Path, typer.Argument(metavar="FACTS", help="The facts file (YAML or JSON).")],
     to: ToOption = None,
@@ -186,14 +192,11 @@ def write(
     policy = _load_policy(policy_file)
     if dry_run:
         _print_prompts(facts, interviewers, policy)
-        return
+        return ExitCode.OK
 
-    from .models import ModelConfigError, open_model, settings_from_env
+    from .models import open_model, settings_from_env
 
-    try:
-        settings = settings_from_env(model, timeout, parallel)
-    except ModelConfigError as error:
-        _fail(str(error))
+    settings = settings_from_env(model, timeout, parallel)
     if settings.used_default:
         print("followup: drafting offline; for a language model set OPENAI_API_KEY (or OPENAI_BASE_URL) "
               "and optionally FOLLOWUP_MODEL", file=sys.stderr)
@@ -211,8 +214,8 @@ def write(
     drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, history, run_id,
                                           live=not json_output, unsaved=unsaved, max_attempts=max_attempts,
                                           max_tokens=max_tokens, fallback=fallback)
-    _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, formats=formats, unsaved=unsaved,
-            review=history if review else None, copy=copy)
+    return _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, formats=formats,
+                   unsaved=unsaved, review=history if review else None, copy=copy)
 
 
 def _check_fallback(fallback: str) -> None:
@@ -250,7 +253,7 @@ def _draft_with_status(facts, interviewers, model, policy, history, run_id, *, l
         try:
             result = draft_all(facts, interviewers, model, policy, on_status=on_status, on_draft=save, **options)
         except KeyboardInterrupt:
-            _interrupted(run_id)
+            raise Interrupted(f"interrupted; the drafts finished so far are saved: followup show {run_id}") from None
     return result.drafts, result.failures
 
 
@@ -277,16 +280,6 @@ def _live_status(interviewers: list[Interviewer]) -> Iterator[Callable[[str, str
         yield on_status
 
 
-def _interrupted(run_id: str) -> NoReturn:
-    import os
-
-    print(f"followup: interrupted; the drafts finished so far are saved: followup show {run_id}", file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Requests still in flight would hold up a normal exit; every finished draft is already committed.
-    os._exit(EXIT_INTERRUPTED)
-
-
 def _stop_on_terminate() -> None:
     """Treat SIGTERM like Ctrl-C, so a killed run still says where its finished drafts are."""
     import signal
@@ -299,9 +292,10 @@ def _stop_on_terminate() -> None:
 
 def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[DraftFailure], *,
             json_output: bool, out: Path | None, formats: dict, unsaved: list[str],  # type: ignore[type-arg]
-            review: History | None = None, copy: bool = False) -> None:
-    """Print (and optionally write, review, copy) the drafts, then exit with the code design.md gives."""
+            review: History | None = None, copy: bool = False) -> ExitCode:
+    """Print (and optionally write, review, copy) the drafts; what happened decides the exit code."""
     from . import output
+    from .application import drafts_outcome
 
     drafts, failures = _printable(drafts), _printable_failures(failures)
     written = (_write_out(out, formats, facts, drafts, f"; the drafts are saved in history: followup show {run_id}")
@@ -324,12 +318,7 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
         print(f"followup: {', '.join(names)}: {error}", file=sys.stderr)
     for problem in dict.fromkeys(unsaved):
         print(f"followup: not saved to history: {problem}", file=sys.stderr)
-    if unsaved or not written:
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if failures:
-        raise typer.Exit(EXIT_MODEL_FAILURE)
-    if not all(d.passed for d in drafts):
-        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+    return drafts_outcome(drafts, service_failed=bool(failures), not_kept=bool(unsaved) or not written)
 
 
 def _out_formats(out: Path | None, format_list: str | None) -> dict:  # type: ignore[type-arg]
@@ -428,7 +417,7 @@ def _print_prompts(facts, interviewers, policy) -> None:  # type: ignore[no-unty
 
 
 @app.command()
-@_one_line_errors
+@_command
 def regenerate(
     to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose draft to change.")],
     tweak: Annotated[list[str], typer.Option("--tweak", metavar="TEXT", help="The change, in plain words: 'shorter', 'mention the on-call rotation' (repeat for more).")],
@@ -446,64 +435,28 @@ def regenerate(
     policy_file: PolicyOption = None,
 ) -> None:
     """Make a new version of one interviewer's draft with your changes; every version is kept."""
-    from .drafting import draft_note
-    from .history import HistoryError
-    from .models import ModelConfigError, ModelServiceError, open_model, settings_from_env
-    from .models.tweaks import UnsupportedTweak
-    from .notes import Note
-    from .output import draft_from_row
+    from .regeneration import Options
+    from .regeneration import regenerate as regenerate_draft
 
-    tweaks = [t.strip() for t in tweak if t.strip()]
-    if not tweaks:
-        _fail("--tweak: say what to change, e.g. --tweak shorter")
     _check_fallback(fallback)
     store = _open_history()
-    run_id = store.resolve_run(run, to)
-    parent = store.draft(run_id, to, from_version)
-    earlier = store.tweak_chain(run_id, parent["interviewer"], parent["version"])
-    facts = _load_facts(facts_file) if facts_file else store.run_facts(run_id)
-    interviewer = _interviewer_in(facts, parent["interviewer"], facts_file)
-    chosen = model or (parent["model"] if parent["model"] == "offline" else None) or store.run_model(run_id)
-    try:
-        chosen_model = open_model(settings_from_env(chosen, timeout))
-    except ModelConfigError as error:
-        _fail(str(error))
-    previous = Note(subject=parent["subject"], body=parent["body"])
-    try:
-        draft = draft_note(facts, interviewer, chosen_model, _load_policy(policy_file), max_attempts=max_attempts,
-                           max_tokens=max_tokens, fallback=fallback, previous=previous, tweaks=tweaks,
-                           earlier_tweaks=earlier)
-    except UnsupportedTweak as error:
-        _fail(f"offline: {error}")
-    except ModelServiceError as error:
-        _fail(str(error), EXIT_MODEL_FAILURE)
-    draft.parent_version = parent["version"]
-    try:
-        store.save_new_version(run_id, draft, facts if facts_file else None, str(facts_file) if facts_file else None)
-    except HistoryError as error:
-        print(f"followup: not saved to history: {error}", file=sys.stderr)
-        sys.stdout.write(_printable([draft])[0].note.as_text() + "\n")  # the draft is not lost: it is shown
-        raise typer.Exit(EXIT_BAD_INPUT)
-    shown, before = _printable([draft, draft_from_row(parent)])
-    _show_new_version(run_id, facts, shown, before, json_output=json_output, diff=not no_diff,
-                      review=store if review else None)
-
-
-def _interviewer_in(facts: Facts, name: str, facts_file: Path | None) -> Interviewer:
-    """The draft's interviewer in the facts; an edited facts file must still list them."""
-    from .facts import FactsError, find_interviewer
-
-    try:
-        return find_interviewer(facts, name)
-    except FactsError:
-        if facts_file is None:
-            raise
-        _fail(f"{facts_file}: no interviewer named {name!r}; the run's drafts are for them")
+    facts = _load_facts(facts_file) if facts_file else None
+    options = Options(model=model, timeout=timeout, max_attempts=max_attempts, max_tokens=max_tokens, fallback=fallback)
+    made = regenerate_draft(store, to, tweak, _load_policy(policy_file), run=run, from_version=from_version,
+                            facts_file=facts_file, facts=facts, options=options)
+    if made.unsaved:
+        _report(f"not saved to history: {made.unsaved}")
+        sys.stdout.write(_printable([made.draft])[0].note.as_text() + "\n")  # the draft is not lost: it is shown
+        return ExitCode.BAD_INPUT
+    shown, before = _printable([made.draft, made.parent])
+    return _show_new_version(made.run_id, made.facts, shown, before, json_output=json_output, diff=not no_diff,
+                             review=store if review else None)
 
 
 def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *, json_output: bool, diff: bool,
-                      review: History | None = None) -> None:
+                      review: History | None = None) -> ExitCode:
     from . import output
+    from .application import drafts_outcome
 
     _print_fallback_notices([draft])
     if json_output:
@@ -514,14 +467,12 @@ def _show_new_version(run_id: str, facts: Facts, draft: Draft, parent: Draft, *,
             print(f"\n--- changes from version {parent.version} to version {draft.version}")
             _print_diff(parent, draft)
         print(f"followup: saved as version {draft.version} of {draft.to} in run {run_id}", file=sys.stderr)
-    if review is not None and not _write_review(review, run_id):
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not draft.passed:
-        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+    written = _write_review(review, run_id) if review is not None else True
+    return drafts_outcome([draft], not_kept=not written)
 
 
 @app.command()
-@_one_line_errors
+@_command
 def diff(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     version_a: Annotated[int, typer.Argument(metavar="A", help="The older version.")],
@@ -529,16 +480,16 @@ def diff(
     to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose draft.")],
 ) -> None:
     """Show a word diff between two versions of one interviewer's draft."""
-    from . import output
+    from .history import draft_from_row
 
     store = _open_history()
     run_id = store.resolve_run(run)
-    first, second = _printable(output.draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
+    first, second = _printable(draft_from_row(store.draft(run_id, to, v)) for v in (version_a, version_b))
     _print_diff(first, second)
 
 
 @app.command()
-@_one_line_errors
+@_command
 def sent(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[str, typer.Option("--to", metavar="NAME", help="Whose note you sent.")],
@@ -563,7 +514,7 @@ def sent(
 
 
 @app.command()
-@_one_line_errors
+@_command
 def check(
     note_file: Annotated[str, typer.Argument(metavar="NOTE", help="A file holding the note (the body, optionally after 'Subject: ...'; or a .md or .eml that followup wrote), or - to read it from standard input.")],
     facts_file: Annotated[Optional[Path], typer.Option("--facts", metavar="FACTS", help="The facts file, for the rules that need facts.")] = None,
@@ -592,14 +543,13 @@ def check(
 
         print(to_json({"passed": result.passed, "violations": [v.model_dump(mode="json") for v in result.violations]}))
     else:
-        from .output import print_check
-
         from rich.console import Console
+
+        from .output import print_check
 
         # Piped, lines stay as written: no wrapping at the terminal width.
         print_check(Console(highlight=False, soft_wrap=not sys.stdout.isatty()), note, result)
-    if not result.passed:
-        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+    return ExitCode.OK if result.passed else ExitCode.FAILED_GUARDRAILS
 
 
 MAX_NOTE_BYTES = 200_000
@@ -626,7 +576,7 @@ def _read_note(source: str) -> str:
 
 
 @app.command("history")
-@_one_line_errors
+@_command
 def history_command(json_output: JsonOption = False) -> None:
     """List past runs, newest first, with their drafts."""
     from . import output
@@ -644,7 +594,7 @@ def history_command(json_output: JsonOption = False) -> None:
 
 
 @app.command()
-@_one_line_errors
+@_command
 def show(
     run: Annotated[str, typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one.")],
     to: Annotated[Optional[str], typer.Option("--to", metavar="NAME", help="Only this interviewer's draft.")] = None,
@@ -656,6 +606,7 @@ def show(
 ) -> None:
     """Show the drafts of a past run, with their violations and tweaks."""
     from . import output
+    from .history import draft_from_row
 
     formats = _out_formats(out, format_list)
     store = _open_history()
@@ -665,7 +616,7 @@ def show(
     saved = store.drafts(run_id) if json_output else store.drafts_or_fail(run_id)
     names = [to] if to else sorted({r["interviewer"] for r in saved})
     rows = [store.draft(run_id, name, version) for name in names]
-    drafts = _printable(output.draft_from_row(row) for row in rows)
+    drafts = _printable(draft_from_row(row) for row in rows)
     if copy and len(drafts) != 1:
         _fail("--copy: choose the one note to copy with --to NAME")
     written = _write_out(out, formats, facts, drafts) if out is not None else True
@@ -675,17 +626,15 @@ def show(
         _show_plain(store, run_id, saved, drafts, rows, facts)
     if copy:
         _copy(drafts[0])
-    if not written:
-        raise typer.Exit(EXIT_BAD_INPUT)
+    return ExitCode.OK if written else ExitCode.BAD_INPUT
 
 
 def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows: list[dict], facts: Facts) -> None:  # type: ignore[no-untyped-def, type-arg]
     from . import output
+    from .history import unsent
     from .textsafety import clean_line
 
-    sent_to = {row["interviewer"] for row in saved if row["sent_at"]}
-    unsent = any(row["interviewer"] not in sent_to for row in saved)
-    sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent else None))
+    sys.stdout.write(output.plain_drafts(drafts, [], output.deadline_line(facts) if unsent(saved) else None))
     for draft, row in zip(drafts, rows):
         chain = store.tweak_chain(run_id, draft.to, draft.version)
         if chain:
@@ -695,7 +644,7 @@ def _show_plain(store, run_id: str, saved: list[dict], drafts: list[Draft], rows
 
 
 @app.command("review")
-@_one_line_errors
+@_command
 def review_command(
     run: Annotated[Optional[str], typer.Argument(metavar="RUN", help="A run id, or a unique prefix of one (default: the latest run).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Where to write the page (default: reviews/RUN.html under FOLLOWUP_HOME).")] = None,
@@ -703,15 +652,15 @@ def review_command(
 ) -> None:
     """Write one self-contained HTML page to review a run's notes side by side, and print its address."""
     store = _open_history()
-    if not _write_review(store, store.resolve_run(run), out, open_page=open_page, to_stdout=True):
-        raise typer.Exit(EXIT_BAD_INPUT)
+    written = _write_review(store, store.resolve_run(run), out, open_page=open_page, to_stdout=True)
+    return ExitCode.OK if written else ExitCode.BAD_INPUT
 
 
 # --- eval -----------------------------------------------------------------------------
 
 
 @app.command("eval")
-@_one_line_errors
+@_command
 def eval_command(
     case: Annotated[Optional[list[str]], typer.Option("--case", metavar="NAME", help="Only this case (repeat for more).")] = None,
     json_output: JsonOption = False,
@@ -755,15 +704,14 @@ def eval_command(
         print(report.model_dump_json(indent=2))
     else:
         sys.stdout.write(output.eval_table(report))
-    if not report.ok:
-        raise typer.Exit(EXIT_FAILED_GUARDRAILS)
+    return ExitCode.OK if report.ok else ExitCode.FAILED_GUARDRAILS
 
 
 # --- init and schema --------------------------------------------------------------------
 
 
 @app.command()
-@_one_line_errors
+@_command
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the example facts file.")] = Path("interview.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
@@ -782,7 +730,7 @@ def init(
 
 
 @app.command()
-@_one_line_errors
+@_command
 def schema() -> None:
     """Print the JSON Schema of the facts file (for editors that validate YAML or JSON)."""
     import json

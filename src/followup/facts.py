@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from .errors import InputError
 from .files import STDIN, UnreadableFile, read_bounded
 from .textsafety import clean_text
 
@@ -261,7 +262,7 @@ def _is_choice(annotation: Any) -> bool:
     return any(get_origin(arg) is Literal for arg in get_args(annotation))
 
 
-class FactsError(Exception):
+class FactsError(InputError):
     """The facts file cannot be used. ``lines`` holds one message per problem."""
 
     def __init__(self, lines: list[str]) -> None:

@@ -12,11 +12,13 @@ import stat
 import sys
 from pathlib import Path
 
+from .errors import InputError
+
 STDIN = "-"
 _READ_CHUNK = 1 << 16
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(InputError):
     """The input cannot be read; the message names it and says why, in one line."""
 
 

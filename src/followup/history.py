@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .drafting import Draft
+from .errors import InputError
 from .facts import Facts, FactsError, find_interviewer
 from .guardrails import Violation
 
@@ -96,7 +97,7 @@ MIGRATIONS: list[str] = [
 ]
 
 
-class HistoryError(Exception):
+class HistoryError(InputError):
     """The history database cannot be used; the message says which file and why."""
 
 
@@ -382,6 +383,22 @@ class History:
         return [dict(row) for row in rows]
 
 
+def draft_from_row(row: dict[str, Any]) -> Draft:
+    """A saved draft (a row of the drafts table) as a Draft, its violations with their spans."""
+    return Draft(
+        to=row["interviewer"], email=row["email"], version=row["version"], subject=row["subject"], body=row["body"],
+        passed=bool(row["passed"]), attempts=row["attempts"], model=row["model"],
+        violations=violations_of(row),
+        parent_version=row["parent_version"], tweaks=json.loads(row["tweaks_json"]), fallback=bool(row["fallback"]),
+    )
+
+
+def unsent(rows: list[dict[str, Any]]) -> list[str]:
+    """The interviewers among ``rows`` (a run's drafts) none of whose versions is marked sent."""
+    sent = {row["interviewer"] for row in rows if row["sent_at"]}
+    return sorted({row["interviewer"] for row in rows} - sent)
+
+
 def spans_json(violations: list[Violation]) -> str:
     """The violations' places, stored beside violations_json (whose shape --json shows and keeps)."""
     return json.dumps([[v.field, v.start, v.end] for v in violations])
@@ -423,8 +440,6 @@ def _names(rows: list[dict[str, Any]]) -> str:
 
 def _as_draft(run_id: str, row: dict[str, Any]) -> Draft:
     """A saved row as a Draft; a row damaged by hand is one line naming the run, not a traceback."""
-    from .output import draft_from_row
-
     try:
         return draft_from_row(row)
     except (ValueError, TypeError, KeyError) as error:  # bad JSON, or JSON of the wrong shape

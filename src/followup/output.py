@@ -115,19 +115,6 @@ def print_drafts(console: Console, drafts: Sequence[Draft], failures: Sequence[D
 # --- history ----------------------------------------------------------------------------
 
 
-def draft_from_row(row: dict) -> Draft:  # type: ignore[type-arg]
-    """A saved draft (a row of the drafts table) as a Draft, its violations with their spans."""
-    from .drafting import Draft
-    from .history import violations_of
-
-    return Draft(
-        to=row["interviewer"], email=row["email"], version=row["version"], subject=row["subject"], body=row["body"],
-        passed=bool(row["passed"]), attempts=row["attempts"], model=row["model"],
-        violations=violations_of(row),
-        parent_version=row["parent_version"], tweaks=json.loads(row["tweaks_json"]), fallback=bool(row["fallback"]),
-    )
-
-
 def run_payload(run: RunSummary, rows: list[dict]) -> dict[str, object]:  # type: ignore[type-arg]
     return {
         **run.model_dump(),

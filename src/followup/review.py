@@ -224,7 +224,8 @@ def draft_status(draft: Draft, sent: bool) -> str:
 
 def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
     """The review of one run: per interviewer the version sent (else the latest), with the others."""
-    from .output import deadline_line, draft_from_row
+    from .history import draft_from_row
+    from .output import deadline_line
 
     facts = store.run_facts(run_id)
     run_model = store.run_model(run_id)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InputError
+
 if TYPE_CHECKING:
     from ..drafting import Draft
     from ..facts import Facts
@@ -44,7 +46,7 @@ class Format:
     skip: Callable[[Draft], str | None] = _never_skip
 
 
-class FormatError(ValueError):
+class FormatError(InputError, ValueError):
     """An unknown or broken format name; the message is one line naming it."""
 
 

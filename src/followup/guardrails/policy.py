@@ -11,13 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from ..errors import InputError
 from ..prompts import NoteLimits
 from ..resources import data_dir
 
 POLICY_ENV = "FOLLOWUP_GUARDRAILS"
 
 
-class PolicyError(Exception):
+class PolicyError(InputError):
     """The policy file cannot be used; the message names the file and the problem."""
 
 
@@ -222,8 +223,8 @@ def _load(path: str) -> Policy:
 
     from ..files import UnreadableFile, read_bounded
     from ..yamlfile import load_yaml
-    from .engine import PANEL_REGISTRY, REGISTRY
     from . import rules  # noqa: F401  (registers the checks the policy names)
+    from .engine import PANEL_REGISTRY, REGISTRY
 
     file = Path(path)
     if file.is_dir():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .. import defaults
+from ..errors import InputError, ServiceError
 from ..facts import Facts, Interviewer
 from ..notes import Note
 
@@ -74,7 +75,7 @@ class Model(Protocol):
     def complete(self, request: DraftRequest) -> ModelReply: ...
 
 
-class ModelServiceError(Exception):
+class ModelServiceError(ServiceError):
     """The model service failed; the message is one line a user can act on.
 
     ``kind`` names the failure for callers that treat some differently ("not_recorded": the
@@ -86,7 +87,7 @@ class ModelServiceError(Exception):
         self.kind = kind
 
 
-class ModelConfigError(Exception):
+class ModelConfigError(InputError):
     """The model settings are unusable (bad input: exit 2)."""
 
 

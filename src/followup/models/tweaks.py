@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..errors import InputError
 from ..facts import Facts, Interviewer, texts_of
 from ..guardrails.text import content_stems
 
@@ -25,7 +26,7 @@ _AVOID = re.compile(
 )
 
 
-class UnsupportedTweak(Exception):
+class UnsupportedTweak(InputError):
     """The offline composer cannot apply this tweak; the message says why and what to do."""
 
 
