@@ -18,21 +18,15 @@ import followup
 from followup.cli import app
 from followup.facts import load_facts
 from followup.models.offline import Style, compose
-from cli_helpers import assert_one_line_error, isolate
+from cli_helpers import assert_one_line_error
 from cli_helpers import invoke as run
+from conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 EXAMPLE_FACTS = load_facts(EXAMPLE)
 NAMES = [p.name for p in EXAMPLE_FACTS.interviewers]
 DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model", "fallback"}  # design.md
 VIOLATION_KEYS = {"rule", "category", "severity", "message", "excerpt"}
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
-
-
-@pytest.fixture(autouse=True)
-def offline_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -276,10 +270,10 @@ def test_out_twice_does_not_overwrite(tmp_path: Path) -> None:
 # --- history and show ------------------------------------------------------------------------
 
 
-def test_history_and_show_after_write(offline_env: Path) -> None:
+def test_history_and_show_after_write(home: Path) -> None:
     payload = write_json()
     run_id = payload["run_id"]
-    assert (offline_env / "history.db").exists()
+    assert (home / "history.db").exists()
     listing = json.loads(run("history", "--json").stdout)
     assert [r["id"] for r in listing] == [run_id]
     assert listing[0]["company"] == EXAMPLE_FACTS.company
@@ -293,7 +287,7 @@ def test_history_and_show_after_write(offline_env: Path) -> None:
     assert sorted(shown["drafts"], key=key) == sorted(payload["drafts"], key=key)
 
 
-def test_history_text_and_show_to(offline_env: Path) -> None:
+def test_history_text_and_show_to(home: Path) -> None:
     run_id = write_json()["run_id"]
     text = run("history").stdout
     assert run_id in text and EXAMPLE_FACTS.company in text
@@ -422,8 +416,8 @@ def _process_env(home: Path) -> dict[str, str]:
 
 
 @pytest.mark.skipif(not FOLLOWUP_BIN.exists(), reason="console script not installed")
-def test_script_write_and_check_stdin(offline_env: Path, tmp_path: Path) -> None:
-    env = _process_env(offline_env)
+def test_script_write_and_check_stdin(home: Path, tmp_path: Path) -> None:
+    env = _process_env(home)
     done = subprocess.run([str(FOLLOWUP_BIN), "write", str(EXAMPLE), "--json"], capture_output=True, text=True,
                           env=env, stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -438,11 +432,11 @@ def test_script_write_and_check_stdin(offline_env: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not FOLLOWUP_BIN.exists(), reason="console script not installed")
-def test_script_bad_facts_no_traceback(offline_env: Path, tmp_path: Path) -> None:
+def test_script_bad_facts_no_traceback(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump({"candidate": {"name": "A"}, "company": "B", "role": "C", "interviewers": 3}))
     done = subprocess.run([str(FOLLOWUP_BIN), "write", str(path)], capture_output=True, text=True,
-                          env=_process_env(offline_env), stdin=subprocess.DEVNULL, timeout=60)
+                          env=_process_env(home), stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
     assert done.stdout == ""

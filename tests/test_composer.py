@@ -18,9 +18,9 @@ from followup.guardrails import check_note, check_panel
 from followup.models import DraftRequest
 from followup.models.offline import OfflineComposer, Style, compose
 from followup.notes import Note, count_words
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FACTS_FILES = [ROOT / "examples" / "interview.yaml", *sorted((ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
+FACTS_FILES = [REPO_ROOT / "examples" / "interview.yaml", *sorted((REPO_ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
 TONES = ("warm", "formal", "concise")
 
 # Words of a clarify point that report a fumble; a positive note adds, it does not repeat these.

@@ -18,10 +18,10 @@ from followup.models.fact_reader import read_fact
 from followup.models.frames import FRAMES
 from followup.models.offline import LONG_SENTENCE_WORDS, Style, compose, long_sentences, style_for
 from followup.notes import Note, count_words
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 HURRIED = sorted((Path(__file__).resolve().parent / "hurried_facts").glob("*.yaml"))
-TIDY = [ROOT / "examples" / "interview.yaml", *sorted((ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
+TIDY = [REPO_ROOT / "examples" / "interview.yaml", *sorted((REPO_ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
 TONES = ("warm", "formal", "concise")
 # What a jotted fact brings with it when it is pasted rather than read.
 PASTED = re.compile(r"\b(?:we talked about|asked me about|she asked|he asked|talked it|note to self|lol|"

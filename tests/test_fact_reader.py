@@ -8,9 +8,9 @@ import pytest
 
 from followup.facts import load_facts
 from followup.models.fact_reader import left_out_notices, read_candidate_facts, read_fact, read_interviewer_facts, tidy
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-TIDY_FACTS = [ROOT / "examples" / "interview.yaml", *sorted((ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
+TIDY_FACTS = [REPO_ROOT / "examples" / "interview.yaml", *sorted((REPO_ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
 
 READINGS = [
     # topics: lead-ins stripped, the interviewer's words said to them

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import EXAMPLE
 from followup import facts as facts_module
 from followup.facts import (
     MAX_FACTS_BYTES,
@@ -19,8 +20,6 @@ from followup.facts import (
     select_interviewers,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
 

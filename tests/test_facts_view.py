@@ -7,7 +7,6 @@ that a tweak can name it and that the prompt carries it, with no other code chan
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from pydantic import Field
 
@@ -16,8 +15,8 @@ from followup.guardrails import check_note, errors_in
 from followup.models.tweaks import matching_facts
 from followup.notes import Note
 from followup.prompts import facts_block
+from conftest import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "interview.yaml"
 
 
 class InterviewWithNextSteps(Interview):

@@ -17,17 +17,12 @@ from followup.drafting import Draft
 from followup.facts import load_facts
 from followup.formats import FormatError, choose, eml, write_files
 from followup.history import History
-from cli_helpers import assert_one_line_error, invoke, isolate
+from cli_helpers import assert_one_line_error, invoke
+from conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FACTS = load_facts(EXAMPLE)
 BODY = "Hello Dana,\n\nThank you for the talk about alert routing.\n\nBest regards,\nJordan Rivera"
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 def draft(subject: str = "Thank you, Dana", body: str = BODY, email_address: str | None = "dana@northwind.example",

@@ -16,8 +16,8 @@ from followup.guardrails import check_note, check_panel, load_policy
 from followup.guardrails.autofix import autofix
 from followup.guardrails.policy import PolicyError
 from followup.notes import Note
+from conftest import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "interview.yaml"
 FACTS = load_facts(EXAMPLE)
 DANA = FACTS.interviewers[0]
 AT_INTERVIEW = FACTS.interview.ended_at

@@ -29,16 +29,15 @@ from typing import Any
 import pytest
 import yaml
 
-from cli_helpers import assert_one_line_error, invoke, isolate
+from cli_helpers import assert_one_line_error, invoke
 from fake_openai_server import FakeOpenAIServer
 from test_openai_model import good_note
 
 from followup import output
 from followup.drafting import Draft
 from followup.facts import MAX_FACTS_BYTES, FactsError, load_facts
+from conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FOLLOWUP = Path(sys.executable).parent / "followup"
 MODEL = "test-model"
 API_KEY = "sk-test-hardening-0010"
@@ -49,10 +48,6 @@ ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b]0;owned\x07\x1b[2J\x1b[H\x00\x9b31m"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 RICH_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # rich's own colours on a terminal
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 def facts_with(tmp_path: Path, change: Any) -> Path:

@@ -15,9 +15,9 @@ from followup.facts import load_facts
 from followup.guardrails import Violation, load_policy
 from followup.history import MIGRATIONS, History, HistoryError
 from followup.models.offline import OfflineComposer
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FACTS = load_facts(ROOT / "examples" / "interview.yaml")
+FACTS = load_facts(REPO_ROOT / "examples" / "interview.yaml")
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 from test_faults import MARCUS, Fault, FaultServer, only, process_env
+from conftest import EXAMPLE, REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FOLLOWUP = Path(sys.executable).parent / "followup"
 MODEL = "test-model"
 
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.skipif(not FOLLOWUP.exists(), reason="console script no
 
 
 def followup(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(FOLLOWUP), *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True,
+    return subprocess.run([str(FOLLOWUP), *map(str, args)], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=60, check=False)
 
 
@@ -60,7 +59,7 @@ def test_interrupted_write_keeps_the_finished_drafts(tmp_path: Path, signum: sig
     with FaultServer(only(MARCUS, Fault(delay=30))) as server:  # Marcus's reply takes 30 s, the others are fast
         process = subprocess.Popen(
             [str(FOLLOWUP), "write", str(EXAMPLE), "--json", "--model", MODEL, "--timeout", "60", "--out", str(out)],
-            cwd=ROOT, env=process_env(home, server.base_url), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            cwd=REPO_ROOT, env=process_env(home, server.base_url), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 20
@@ -179,7 +178,7 @@ def test_two_writes_into_one_out_folder_at_once_keep_every_file(tmp_path: Path) 
     """os.link claims each name atomically: two processes racing for dana-whitfield.md both keep their note."""
     out = tmp_path / "out"
     processes = [subprocess.Popen([str(FOLLOWUP), "write", str(EXAMPLE), "--out", str(out), "--json", *tone],
-                                  cwd=ROOT, env=offline_env(tmp_path / f"home{i}"), stdin=subprocess.DEVNULL,
+                                  cwd=REPO_ROOT, env=offline_env(tmp_path / f"home{i}"), stdin=subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for i, tone in enumerate([(), ("--tone", "formal")])]
     outputs = [p.communicate(timeout=60) for p in processes]

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -25,20 +24,14 @@ import pytest
 from cli_helpers import FOLLOWUP_COMMAND
 from fake_clock import FakeClock
 from fake_openai_server import FakeOpenAIServer
+from conftest import REPO_ROOT
 from followup.drafting import draft_note, reply_token_limit
 from followup.guardrails import load_policy
 from followup.history import History
-from followup.models import ModelServiceError, TimeBudget
+from followup.models import TimeBudget
 from followup.models.openai_chat import retry_after
-from test_openai_model import (API_KEY, EXAMPLE, MODEL, REPO, bad_note, facts, dana, good_note,  # noqa: F401
-                               interviewer_of, make_model, request_for, service_error)
+from test_openai_model import API_KEY, MODEL, bad_note, good_note, make_model, request_for, service_error
 
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as srv:
-        srv.default = good_note
-        yield srv
 
 
 def run_cli(*args: str, base_url: str, home: Path, key: str | None = API_KEY,
@@ -47,7 +40,7 @@ def run_cli(*args: str, base_url: str, home: Path, key: str | None = API_KEY,
     env.update(OPENAI_BASE_URL=base_url, FOLLOWUP_HOME=str(home))
     if key:
         env["OPENAI_API_KEY"] = key
-    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO, env=env, capture_output=True, text=True,
+    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
 

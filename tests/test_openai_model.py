@@ -17,7 +17,7 @@ import re
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,13 @@ from cli_helpers import FOLLOWUP_COMMAND
 from fake_clock import FakeClock
 from fake_openai_server import FakeOpenAIServer
 from followup.drafting import draft_note
-from followup.facts import Facts, Interviewer, load_facts
+from followup.facts import Facts, Interviewer
 from followup.guardrails import errors_in, load_policy
 from followup.models import DraftRequest, ModelServiceError, TimeBudget
 from followup.models.openai_chat import NOTE_SCHEMA, OpenAIChatModel
 from followup.prompts import draft_messages
+from conftest import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "interview.yaml"
 API_KEY = "sk-test-SECRET123456"
 MODEL = "test-model"
 
@@ -177,22 +176,6 @@ class RoutedServer(FakeOpenAIServer):
 
         self._httpd.RequestHandlerClass = Handler
 
-
-@pytest.fixture(scope="module")
-def facts() -> Facts:
-    return load_facts(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def dana(facts: Facts) -> Interviewer:
-    return facts.interviewers[0]
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as srv:
-        srv.default = good_note
-        yield srv
 
 
 def make_model(base_url: str, *, attempts: int = 3, timeout: float = 2.0, clock: FakeClock | None = None,
@@ -468,7 +451,7 @@ def test_repair_loop_gives_up_after_max_attempts(server, facts, dana) -> None:
 def run_cli(*args: str, base_url: str, home: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FOLLOWUP_"))}
     env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY=API_KEY, FOLLOWUP_HOME=str(home))
-    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO, env=env, capture_output=True, text=True,
+    return subprocess.run([*FOLLOWUP_COMMAND, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
 

@@ -15,7 +15,8 @@ from followup.drafting import draft_all
 from followup.facts import load_facts
 from followup.guardrails import load_policy
 from followup.models.openai_chat import OpenAIChatModel
-from test_openai_model import EXAMPLE, good_note, interviewer_of, user_message
+from conftest import EXAMPLE
+from test_openai_model import good_note, interviewer_of, user_message
 
 TEMPLATE = (
     "Dear {first},\n\nThank you for meeting with me about the Senior Site Reliability Engineer role at Northwind "

@@ -33,9 +33,8 @@ from followup.facts import MAX_FACTS_BYTES, Facts, FactsError, load_facts
 from followup.guardrails import check_note, check_panel, load_policy
 from followup.notes import Note, parse_note_text
 from cli_helpers import isolate
+from conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FACTS = load_facts(EXAMPLE)
 # A valid facts file of the tests' own, for the hand-made hostile variants (the example may change).
 BASE_TEXT = """\

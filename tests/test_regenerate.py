@@ -37,11 +37,11 @@ from followup import history as history_module
 from followup.cli import app
 from followup.history import History
 from followup.notes import count_words
-from cli_helpers import assert_one_line_error, isolate
+from cli_helpers import assert_one_line_error
 from cli_helpers import invoke as cli
+from conftest import EXAMPLE
 
 ROOT = TESTS.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 DRAFT_KEYS = {"to", "email", "version", "subject", "body", "passed", "attempts", "violations", "model", "fallback"}  # design.md
 FORMAL_CLOSINGS = {"Sincerely,", "Kind regards,", "Respectfully,"}
 WARM_CLOSINGS = {"Warm regards,", "Best regards,", "All the best,"}
@@ -55,10 +55,6 @@ DANA_PRESENT_FACT = "coding club"
 
 # --- fixtures and helpers ------------------------------------------------------------------------
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ import pytest
 import yaml
 
 from followup.history import History
-from cli_helpers import assert_one_line_error, isolate
+from cli_helpers import assert_one_line_error
 from cli_helpers import invoke as cli
 
-ROOT = Path(__file__).resolve().parent.parent
 NURSE = Path(__file__).resolve().parent / "hurried_facts" / "icu_nurse.yaml"
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture

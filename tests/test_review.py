@@ -31,15 +31,14 @@ from followup.notes import Note
 from followup.history import draft_from_row
 from followup.output import print_drafts
 from followup.textsafety import clean_text
-from cli_helpers import assert_one_line_error, invoke, isolate
+from cli_helpers import assert_one_line_error, invoke
+from conftest import EXAMPLE, REPO_ROOT
 
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # the browser tests skip, saying so
     expect = sync_playwright = None  # type: ignore[assignment]
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FACTS = load_facts(EXAMPLE)
 DANA, PRIYA, MARCUS = FACTS.interviewers
 INJECTED = '<script>window.pwned = 1</script> <img src="http://example.invalid/x.png" onerror="window.pwned = 2">'
@@ -48,10 +47,6 @@ BAD_BODY = ("Hey Dana,\n\nI was SO happy to talk about cutting on-call pages by 
             f"I am desperate for this job and I led the Mars rover team at NASA. {INJECTED}\n\nCheers,\nJordan Rivera")
 TWEAKED_BODY = BAD_BODY.replace("Hey Dana", "Hello Dana").replace("desperate for", "keen on")
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -234,10 +229,10 @@ def test_write_and_regenerate_with_review_write_the_page(home: Path) -> None:
 
 def test_eval_html_has_every_case_and_the_labelled_scores(tmp_path: Path) -> None:
     target = tmp_path / "eval.html"
-    result = invoke("eval", "--dir", ROOT / "evals", "--html", target)
+    result = invoke("eval", "--dir", REPO_ROOT / "evals", "--html", target)
     assert result.exit_code == 0, result.output
     page = target.read_text()
-    cases = sorted(p.stem for p in (ROOT / "evals" / "cases").glob("*.yaml"))
+    cases = sorted(p.stem for p in (REPO_ROOT / "evals" / "cases").glob("*.yaml"))
     for case in cases:
         for engine in ("offline", "recorded"):
             assert f"{case} · {engine}" in page
@@ -460,7 +455,7 @@ def test_the_deadline_counts_down_then_says_send_anyway(browser, tmp_path: Path)
 
 def test_the_eval_report_in_the_browser(browser, tmp_path: Path, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "eval.html"
-    assert invoke("eval", "--dir", ROOT / "evals", "--html", target).exit_code == 0
+    assert invoke("eval", "--dir", REPO_ROOT / "evals", "--html", target).exit_code == 0
     opened = Opened(browser, target, 390)
     page = opened.page
     assert page.locator("article.card").count() > 0

@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from test_faults import Fault, FaultServer, everyone
 from test_openai_model import closed_port
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/interview.yaml"
 FOLLOWUP = Path(sys.executable).parent / "followup"
 KEY = "sk-test-CANARY-0123456789abcdef"
@@ -68,7 +68,7 @@ def _env(home: Path, base_url: str | None) -> dict[str, str]:
 
 
 def _run(label: str, args: tuple[str, ...], env: dict[str, str]) -> Ran:
-    done = subprocess.run([str(FOLLOWUP), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    done = subprocess.run([str(FOLLOWUP), *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL, check=False)
     return Ran(label, args, done.returncode, done.stdout, done.stderr)
 
@@ -80,7 +80,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     short_note = work / "short.txt"
     short_note.write_text("Subject: Thank you, Dana\n\nDear Dana,\n\nThank you for your time.\n\nJordan Rivera\n")
     evals_copy = work / "evals"
-    shutil.copytree(ROOT / "evals", evals_copy)
+    shutil.copytree(REPO_ROOT / "evals", evals_copy)
     runs: dict[str, Ran] = {}
     with FaultServer(lambda name, n: None) as good, \
             FaultServer(everyone(Fault(401, ECHO))) as rejected, \
@@ -211,7 +211,7 @@ def test_out_files_do_not_hold_the_key(session: Session) -> None:
 
 def test_recorded_cassettes_do_not_hold_the_key(session: Session) -> None:
     recorded = session.work / "evals" / "cassettes" / "science_teacher_all_good.yaml"
-    assert recorded.stat().st_mtime > (ROOT / "evals" / "cassettes" / "science_teacher_all_good.yaml").stat().st_mtime
+    assert recorded.stat().st_mtime > (REPO_ROOT / "evals" / "cassettes" / "science_teacher_all_good.yaml").stat().st_mtime
     text = recorded.read_text(encoding="utf-8")
     assert "interactions:" in text and "Naomi Fischer" in text  # it did record the exchange
     for needle in NEEDLES:
@@ -221,7 +221,7 @@ def test_recorded_cassettes_do_not_hold_the_key(session: Session) -> None:
 
 @pytest.mark.parametrize("folder", ["tests/cassettes", "evals/cassettes"])
 def test_cassettes_in_the_repository_hold_no_key(session: Session, folder: str) -> None:
-    files = _files(ROOT / folder)
+    files = _files(REPO_ROOT / folder)
     assert files
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -232,7 +232,7 @@ def test_cassettes_in_the_repository_hold_no_key(session: Session, folder: str) 
 
 def test_the_server_sees_exactly_the_configured_key_and_nothing_identifying(session: Session) -> None:
     assert len(session.requests) >= 10
-    identifying = {value for value in (socket.gethostname(), getpass.getuser(), str(session.home), str(ROOT))
+    identifying = {value for value in (socket.gethostname(), getpass.getuser(), str(session.home), str(REPO_ROOT))
                    if len(value) >= 4}
     for request in session.requests:
         headers = request["headers"]
@@ -270,7 +270,7 @@ main()
 def test_a_crash_prints_no_local_variables(tmp_path: Path) -> None:
     """An unexpected error inside write, while ``settings`` (holding the key) is a local: no locals are printed."""
     env = _env(tmp_path / "home", "http://127.0.0.1:9/v1")
-    done = subprocess.run([sys.executable, "-c", CRASH], cwd=ROOT, env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", CRASH], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode != 0
     assert "simulated crash" in done.stderr  # the crash path was taken

@@ -29,20 +29,15 @@ from followup.cli import app
 from followup.drafting import Draft
 from followup.facts import load_facts
 from followup.history import MIGRATIONS, History, HistoryError
-from cli_helpers import assert_one_line_error, isolate
+from cli_helpers import assert_one_line_error
 from cli_helpers import invoke as cli
+from conftest import EXAMPLE
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "interview.yaml"
 FACTS = load_facts(EXAMPLE)
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
 REAL_CONNECT = sqlite3.connect
 QUICK_BUSY_MS = 200
 
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return isolate(tmp_path, monkeypatch)
 
 
 
@@ -126,10 +121,10 @@ def test_two_processes_creating_the_database_at_once(home: Path, monkeypatch: py
 def test_a_version_saved_by_another_process_while_drafting_is_kept(home: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process saves version 2 while this regenerate waits for its model: both drafts are kept."""
-    from followup import drafting
+    from followup import regeneration
 
     run_id = write("--to", "dana")
-    original = drafting.draft_note
+    original = regeneration.draft_note
 
     def slow_model(*args: object, **kwargs: object) -> Draft:
         draft = original(*args, **kwargs)  # type: ignore[arg-type]
@@ -142,7 +137,7 @@ def test_a_version_saved_by_another_process_while_drafting_is_kept(home: Path,
             other.close()
         return draft
 
-    monkeypatch.setattr(drafting, "draft_note", slow_model)
+    monkeypatch.setattr(regeneration, "draft_note", slow_model)
     result = cli("regenerate", "--to", "dana", "--tweak", "more formal", "--json")
     assert result.exit_code == 0, result.output
     [draft] = json.loads(result.stdout)["drafts"]
