@@ -81,6 +81,19 @@ FRAMES: dict[str, list[str]] = {
         "It was valuable to hear that {x}.",
         "I was glad to learn that {x}.",
     ],
+    # Who the interviewer is looking for: "someone who can mentor the new graduates".
+    "first.want": [
+        "You mentioned wanting {x}, and that helped me see what the role needs.",
+        "It was helpful to hear that you are looking for {x}.",
+        "You mentioned that you are looking for {x}; it gave me a clear sense of the role.",
+        "I was glad to hear that you want {x}.",
+        "It stayed with me that you are looking for {x}.",
+    ],
+    "first.want.formal": [
+        "You mentioned that you are seeking {x}, which helped me understand the position.",
+        "It was valuable to learn that you are looking for {x}.",
+        "I appreciated learning that you are seeking {x}.",
+    ],
     "first.moment": [
         "I enjoyed the part of our day when {x}.",
         "One of my favourite moments was when {x}.",
@@ -169,6 +182,15 @@ FRAMES: dict[str, list[str]] = {
     "later.point.formal": [
         "I also appreciated learning that {x}.",
         "It was useful to learn that {x}.",
+    ],
+    "later.want": [
+        "You also mentioned wanting {x}.",
+        "I also noted that you are looking for {x}.",
+        "It was useful to hear that you want {x}.",
+    ],
+    "later.want.formal": [
+        "You also mentioned that you are seeking {x}.",
+        "I also noted that you are looking for {x}.",
     ],
     "later.moment": [
         "I also enjoyed the moment when {x}.",

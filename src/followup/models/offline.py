@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
-from ..guardrails.text import content_stems, find_citation, tokens
+from ..guardrails.text import Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
 from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
@@ -170,7 +170,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                                                                                       "meeting with me")}
 
     # Every piece, phrased in one fixed order whatever the style keeps (see the module docstring).
-    references = _citing_first(_reference_facts(own), own, facts)
+    references = _citing_first(_reference_facts(own), own, facts, interviewer.name)
     clarify_facts = [f for f in own["clarify"] if f.kind != "unusable"] + \
         [f for f in own["topics"] + own["shared_interests"] if f.kind in _CLARIFY_KINDS]
     strengths = _ordered_strengths([f for f in candidate["strengths"] if f.kind != "unusable"], references, seat)
@@ -272,7 +272,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
 
 _CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
-_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "moment", "recap", "enjoyed")
+_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "want", "moment", "recap", "enjoyed")
 
 
 def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
@@ -283,16 +283,20 @@ def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
     return topics[:1] + interests[:1] + topics[1:] + interests[1:]
 
 
-def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts) -> list[Fact]:
+def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts, name: str) -> list[Fact]:
     """The references with one that the guardrails will recognise as citing its fact first.
 
     A jotted fact read and tidied ("mgmt is basically just him") may keep too few of its words to
-    count as cited; then another one leads, or, as a last resort, a topic read without its hedges.
+    count as cited, or only words a colleague's topics share ("the edit test" where another
+    interviewer talked about edits and testing), which cannot tell whose conversation it was; then
+    another one leads, or, as a last resort, a topic read without its hedges.
     """
     ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
+    others = frozenset(s for person, stems in Vocabulary.of_facts(facts).topic_stems.items() if person != name
+                       for s in stems)
 
     def cites(fact: Fact) -> bool:
-        return find_citation(fact.source, tokens(fact.text), ignore) is not None
+        return find_citation(fact.source, tokens(fact.text), ignore, shared=others) is not None
 
     leader = next((f for f in references if cites(f)), None)
     if leader is None:
