@@ -866,7 +866,9 @@ def _yes_no_question(rest: str, text: str) -> Read:
 # "you want someone who can mentor ...": who they are looking for, cited as "you mentioned wanting someone who ..."
 _WANT = re.compile(r"^you (?:also |really |mainly |mostly |just )?(?:want|need|are looking for|are hoping for|are after|"
                    r"would like|are hoping to find)\s+(?P<who>(?:someone|somebody|a person|people|an? (?:[\w-]+ ){0,2}"
-                   r"(?:person|candidate|hire|lead|nurse|editor|manager|teacher|engineer|coordinator|generalist)\b).*)$")
+                   r"(?:person|candidate|hire|lead|nurse|editor|manager|teacher|engineer|coordinator|generalist)\b)"
+                   # "someone by April" is when, not who: a point
+                   r"(?! (?:by|before|until|starting|soon|asap|now|right away|immediately|in (?:[A-Z]|\d)))\b.*)$")
 
 
 def _as_want(read: Read) -> Read:
