@@ -5,6 +5,7 @@ or remarks about the day. Facts invented for these tests; each kind has both sid
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,8 @@ def test_a_want_is_cited_when_the_other_topic_only_shares_a_colleagues_words(ton
 @pytest.mark.parametrize("tone", TONES)
 def test_only_questions_are_cited_as_their_questions(tone: str) -> None:
     body = _note(PANEL, "Ruth Okafor", tone)
-    assert "question" in body and "whether I can work weekends" in body
-    assert "about if " not in body
+    assert re.search(r"(?:asked|asking|question about) whether I can work weekends", body), body
+    assert "about if " not in body and " if I " not in body
 
 
 @pytest.mark.parametrize("tone", TONES)
@@ -99,9 +100,9 @@ def test_no_citable_item_no_citation_and_the_rule_says_so(tone: str) -> None:
     ("asked if i'm ok with nights", "question", "whether I am OK with nights"),
     ("he wants someone who can own benefits open enrollment", "want", "someone who can own benefits open enrollment"),
     ("they're looking for someone with Spanish", "want", "someone with Spanish"),
-    ("I bombed the case study", "topic", "the case study"),
+    ("I bombed the case study", "exercise", "the case study"),
     ("fumbled the question on conflict resolution", "question", "conflict resolution"),
-    ("the take-home, I rambled way too much", "topic", "the take-home"),
+    ("the take-home, I rambled way too much", "exercise", "the take-home"),
     ("went over the edit test, I missed a dangling modifier ugh", "topic", "the edit test"),
 ])
 def test_each_kind_is_read_for_what_it_is(item: str, kind: str, text: str) -> None:

@@ -20,6 +20,7 @@ from ..facts import Facts, FactText, fact_texts
 #   topic       a noun phrase: "the on-call rotation", "how I would run a crew"
 #   question    the interviewer's question, as its object: "how I handle a short-staffed night"
 #   point       a clause about the interviewer, said to them: "you use Arc", "you need someone by April"
+#   exercise    the subject of a regret, without it: "the case study" of "I bombed the case study"
 #   want        who the interviewer wants for the role: "someone who can mentor the new graduates"
 #   moment      something that happened, as a clause: "I made the braised short rib"
 #   interest    shared ground as a clause: "we both coach little league", "you also speak Spanish"
@@ -443,7 +444,10 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
         return _unusable(text)
     if _NEGATIVE.search(text) and field not in ("strengths", "clarify"):
         subject = _regret_subject(text) if field == "topics" else None
-        return _as_topic(subject) if subject else _unusable(text)
+        if not subject:
+            return _unusable(text)
+        # "I bombed the case study": the case study was something to work through, not a talk
+        return tuple(("exercise", *read[1:]) if read[0] == "topic" else read for read in _as_topic(subject))
     if field == "strengths":
         return (_as_strength(text),)
     if field == "highlights":

@@ -69,6 +69,33 @@ FRAMES: dict[str, list[str]] = {
         "I valued your question about {x}.",
         "I have given further thought to your question about {x}.",
     ],
+    # A yes-or-no question of theirs, {x} starting "whether".
+    "first.question_whether": [
+        "Thank you for asking {x}; I was glad to talk it through.",
+        "Thank you for your question about {x}; I was glad you asked.",
+        "I was glad you asked {x}.",
+        "I appreciated that you asked {x}.",
+        "When you asked {x}, I was glad to have the chance to answer.",
+        "Thank you for asking {x}.",
+    ],
+    "first.question_whether.formal": [
+        "Thank you for asking {x}.",
+        "I appreciated that you asked {x}.",
+        "I was glad you asked {x}, and I was pleased to answer.",
+        "I appreciated your question about {x}, and I was glad you asked it.",
+    ],
+    # The subject of a regret, without the regret: "the case study".
+    "first.exercise": [
+        "Thank you for the chance to work through {x}.",
+        "I appreciated the chance to take on {x}.",
+        "Working through {x} gave me a good sense of the work.",
+        "I enjoyed the challenge of {x}.",
+    ],
+    "first.exercise.formal": [
+        "I appreciated the opportunity to work through {x}.",
+        "Thank you for the opportunity to take on {x}.",
+        "Working through {x} gave me a valuable sense of the work.",
+    ],
     "first.point": [
         "I was glad to hear that {x}.",
         "It stayed with me that {x}.",
@@ -173,6 +200,24 @@ FRAMES: dict[str, list[str]] = {
     "later.question.formal": [
         "I also appreciated your question about {x}.",
         "Your question regarding {x} was equally thoughtful.",
+    ],
+    "later.question_whether": [
+        "I was also glad you asked {x}.",
+        "Thank you, too, for asking {x}.",
+        "I also appreciated that you asked {x}.",
+    ],
+    "later.question_whether.formal": [
+        "Thank you as well for asking {x}.",
+        "I also appreciated that you asked {x}.",
+    ],
+    "later.exercise": [
+        "I also appreciated the chance to work through {x}.",
+        "Working through {x} was useful as well.",
+        "I enjoyed taking on {x}, too.",
+    ],
+    "later.exercise.formal": [
+        "I also appreciated the opportunity to work through {x}.",
+        "Working through {x} was similarly valuable.",
     ],
     "later.point": [
         "I was also glad to hear that {x}.",

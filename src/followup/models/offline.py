@@ -170,7 +170,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                                                                                       "meeting with me")}
 
     # Every piece, phrased in one fixed order whatever the style keeps (see the module docstring).
-    references = _citing_first(_reference_facts(own), own, facts, interviewer.name)
+    references = _citing_first(_reference_facts(own), own, facts, interviewer.name, style.tone)
     clarify_facts = [f for f in own["clarify"] if f.kind != "unusable"] + \
         [f for f in own["topics"] + own["shared_interests"] if f.kind in _CLARIFY_KINDS]
     strengths = _ordered_strengths([f for f in candidate["strengths"] if f.kind != "unusable"], references, seat)
@@ -272,7 +272,8 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
 
 _CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
-_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "want", "moment", "recap", "enjoyed")
+_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "want", "exercise", "moment", "recap",
+                    "enjoyed")
 
 
 def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
@@ -283,20 +284,23 @@ def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
     return topics[:1] + interests[:1] + topics[1:] + interests[1:]
 
 
-def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts, name: str) -> list[Fact]:
+def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts, name: str,
+                  tone: str) -> list[Fact]:
     """The references with one that the guardrails will recognise as citing its fact first.
 
     A jotted fact read and tidied ("mgmt is basically just him") may keep too few of its words to
     count as cited, or only words a colleague's topics share ("the edit test" where another
     interviewer talked about edits and testing), which cannot tell whose conversation it was; then
-    another one leads, or, as a last resort, a topic read without its hedges.
+    another one leads, or, as a last resort, a topic read without its hedges. What every frame of
+    the fact's kind says counts too ("Thank you for asking whether ...", "... you asked whether ...").
     """
     ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
     others = frozenset(s for person, stems in Vocabulary.of_facts(facts).topic_stems.items() if person != name
                        for s in stems)
 
     def cites(fact: Fact) -> bool:
-        return find_citation(fact.source, tokens(fact.text), ignore, shared=others) is not None
+        said = f"{fact.text} {_frame_words(f'first.{_kind(fact)}', tone)}"
+        return find_citation(fact.source, tokens(said), ignore, shared=others) is not None
 
     leader = next((f for f in references if cites(f)), None)
     if leader is None:
@@ -306,9 +310,18 @@ def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Fac
     return [leader, *(f for f in references if f is not leader)]
 
 
+def _frame_words(slot: str, tone: str) -> str:
+    """The stems every phrasing of a slot says, besides its fact."""
+    options = FRAMES.get(f"{slot}.{tone}") or FRAMES.get(slot) or [""]
+    common = set.intersection(*(set(content_stems(option.replace("{x}", " "))) for option in options))
+    return " ".join(sorted(common))
+
+
 def _kind(fact: Fact) -> str:
     if fact.kind == "topic" and _ABOUT_SELF.match(fact.text):
         return "topic_self"
+    if fact.kind == "question" and fact.text.startswith("whether "):
+        return "question_whether"  # "Thank you for asking whether I can work weekends": the word they used, asked
     return fact.kind
 
 
