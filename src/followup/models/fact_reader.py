@@ -604,12 +604,12 @@ def _as_strength(text: str) -> Read:
     if len(read) >= 3 and all(k == "strength_np" and len(p.split()) <= 4 for k, p in read):
         items = [p.removeprefix("my ") for _, p in read]  # "SEO, paid social, email": a list of skills
         return ("strength_np", ", ".join(items[:-1]) + " and " + items[-1], "", "")
-    if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
-        phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
     rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
     if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
         return (kind, " and ".join(p for _, p in read), "", "")
     if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
+        if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
+            phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
         return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")
     return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
 
@@ -652,7 +652,8 @@ def _strength_part(text: str) -> tuple[str, str]:
     if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
             r"^(?:on|in|at|for|with|from|by)\b", text):
         return ("unusable", text)
-    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$", text):
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$",
+                text):
         text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 

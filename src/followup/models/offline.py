@@ -302,7 +302,9 @@ def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Fac
         said = f"{fact.text} {_frame_words(f'first.{_kind(fact)}', tone)}"
         return find_citation(fact.source, tokens(said), ignore, shared=others) is not None
 
-    leader = next((f for f in references if cites(f)), None)
+    # A topic of theirs leads where one cites; a shared interest only where none does.
+    leader = next((f for f in references if f.kind not in ("interest", "interest_np") and cites(f)), None) or \
+        next((f for f in references if cites(f)), None)
     if leader is None:
         salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
         leader = next((f for f in salvaged if f is not None and cites(f)), None)
