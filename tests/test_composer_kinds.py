@@ -104,6 +104,10 @@ def test_no_citable_item_no_citation_and_the_rule_says_so(tone: str) -> None:
     ("fumbled the question on conflict resolution", "question", "conflict resolution"),
     ("the take-home, I rambled way too much", "exercise", "the take-home"),
     ("went over the edit test, I missed a dangling modifier ugh", "topic", "the edit test"),
+    ("the case study - messed up the pricing part", "exercise", "the case study"),
+    ("froze during the whiteboard exercise lol", "exercise", "the whiteboard exercise"),
+    ("hes looking for someone to own the QBR deck", "want", "someone to own the QBR deck"),
+    ("they want someone who's done go-lives", "want", "someone who has done go-lives"),
 ])
 def test_each_kind_is_read_for_what_it_is(item: str, kind: str, text: str) -> None:
     assert [(f.kind, f.text) for f in read_fact(item, "topics")] == [(kind, text)]

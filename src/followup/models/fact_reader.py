@@ -101,6 +101,8 @@ _SHORTHAND = [
     (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
     (r"\bgrads\b", "graduates"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
     (r"\bwasnt\b", "was not"), (r"\bisnt\b", "is not"), (r"\bim\b", "I am"), (r"\bive\b", "I have"),
+    (r"\b([Hh]e|[Ss]he)s\b", r"\1 is"), (r"\b([Tt]hey)re\b", r"\1 are"), (r"\b[Ww]ho's (?=(?:done|been|worked|led|run|had|seen|built|managed|used|taught)\b)", "who has "),
+    (r"\b[Ww]ho's\b", "who is"),
     (r"\b[Ii]'m\b", "I am"), (r"\b[Ii]'ve\b", "I have"), (r"\b[Ii]'ll\b", "I will"),
     (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known)\b)", "I had "),
     (r"\b[Ii]'d\b", "I would"), (r"\bshould've\b", "should have"), (r"\bcould've\b", "could have"),
@@ -471,7 +473,7 @@ _QUESTION_SUBJECT = re.compile(r"^(?:the |your |their |her |his |a )?question (?
 def _regret_subject(text: str) -> str | None:
     """A topic jotted with self-criticism ("the take-home, I rambled way too much", "I bombed the case
     study"): the subject alone, as a topic to cite, or None when nothing but the criticism is left."""
-    head, asides = _head_and_asides(text)
+    head, *asides = [p for p in re.split(r",\s+|\s+[-\u2013\u2014]\s+", text) if p.strip()] or [""]
     if not _NEGATIVE.search(head) and asides and all(_NEGATIVE.search(a) or _first_person(a) for a in asides):
         return head
     match = _REGRET.match(text)
