@@ -220,7 +220,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
         beside: dict[int, Fact] = {}
         on_own: list[Fact] = []
         for strength in said:
-            host = next((f for f in cited if id(f) not in beside and f.kind not in ("interest", "interest_np")
+            host = next((f for f in cited if id(f) not in beside and f.kind not in _INTEREST_KINDS
                          and _share_meaning(strength, f)), None)
             if host is not None:
                 beside[id(host)] = strength
@@ -271,6 +271,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     return Note(subject=_subject(facts, interviewer, style.tone, subject_pick), body=text)
 
 
+_INTEREST_KINDS = ("interest", "interest_np")
 _CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
 _REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "want", "exercise", "moment", "recap",
                     "enjoyed")
@@ -280,7 +281,7 @@ def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
     """The facts to cite, in the order a note takes them: one topic and one shared interest read less
     like a recap than two topics."""
     topics = [f for f in own["topics"] + own["shared_interests"] if f.kind in _REFERENCE_KINDS]
-    interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in ("interest", "interest_np")]
+    interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in _INTEREST_KINDS]
     return topics[:1] + interests[:1] + topics[1:] + interests[1:]
 
 
@@ -303,13 +304,17 @@ def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Fac
         return find_citation(fact.source, tokens(said), ignore, shared=others) is not None
 
     # A topic of theirs leads where one cites; a shared interest only where none does.
-    leader = next((f for f in references if f.kind not in ("interest", "interest_np") and cites(f)), None) or \
+    leader = next((f for f in references if f.kind not in _INTEREST_KINDS and cites(f)), None) or \
         next((f for f in references if cites(f)), None)
     if leader is None:
         salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
         leader = next((f for f in salvaged if f is not None and cites(f)), None)
         return [leader, *references] if leader else references
-    return [leader, *(f for f in references if f is not leader)]
+    rest = [f for f in references if f is not leader]
+    interest = next((f for f in rest if f.kind in _INTEREST_KINDS), None)
+    if interest is not None and leader.kind not in _INTEREST_KINDS:  # then a shared interest, as _reference_facts has it
+        rest = [interest, *(f for f in rest if f is not interest)]
+    return [leader, *rest]
 
 
 def _frame_words(slot: str, tone: str) -> str:
