@@ -35,6 +35,17 @@ FRAMES: dict[str, list[str]] = {
         "Your perspective on {x} gave me a much clearer picture of the role.",
         "The part of the day I enjoyed most was talking through {x}.",
     ],
+    # For a first topic that none of the phrasings above would be counted as citing: these echo how
+    # a topic is usually jotted ("discussed X", "went over X"), which the guardrails do count.
+    "echo.topic": [
+        "I was glad we discussed {x}.",
+        "I was glad we went over {x}.",
+        "I enjoyed talking about {x} with you.",
+    ],
+    "echo.topic.formal": [
+        "I was glad that we discussed {x}.",
+        "I appreciated that we went over {x} together.",
+    ],
     "first.topic.formal": [
         "I particularly valued our discussion about {x}.",
         "Our conversation about {x} was especially informative.",
