@@ -304,8 +304,9 @@ class _Citations:
     def cites(self, fact: Fact, sentence: str) -> bool:
         return find_citation(fact.source, tokens(sentence), self.ignore, shared=self.others) is not None
 
-    def can_cite(self, fact: Fact) -> bool:
-        return self._citing(fact, f"first.{_kind(fact)}") or self._citing(fact, f"echo.{_kind(fact)}")
+    def can_cite(self, fact: Fact, echo: bool = False) -> bool:
+        """Whether a phrasing of the fact's own slot (or, with ``echo``, of its echo slot) cites it."""
+        return self._citing(fact, f"{'echo' if echo else 'first'}.{_kind(fact)}")
 
     def first_slot(self, fact: Fact) -> str:
         """The slot to open with ``fact``: its own, or where none of that cites it, one that echoes
@@ -321,13 +322,15 @@ class _Citations:
 
 def _citing_first(references: list[Fact], own: dict[str, list[Fact]], citations: _Citations) -> list[Fact]:
     """The references with one that the guardrails will recognise as citing its fact first: a
-    topic of theirs where one can, a shared interest where none can, or, as a last resort, a
-    topic read without its hedges."""
+    topic of theirs where one can, a shared interest where none can, then a topic said as it was
+    jotted ("we went over caseload"), or, as a last resort, a topic read without its hedges."""
     leader = next((f for f in references if f.kind not in _INTEREST_KINDS and citations.can_cite(f)), None) or \
-        next((f for f in references if citations.can_cite(f)), None)
+        next((f for f in references if citations.can_cite(f)), None) or \
+        next((f for f in references if citations.can_cite(f, echo=True)), None)
     if leader is None:
         salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
-        leader = next((f for f in salvaged if f is not None and citations.can_cite(f)), None)
+        leader = next((f for f in salvaged if f is not None and (citations.can_cite(f) or
+                                                                 citations.can_cite(f, echo=True))), None)
         return [leader, *references] if leader else references
     rest = [f for f in references if f is not leader]
     interest = next((f for f in rest if f.kind in _INTEREST_KINDS), None)
