@@ -856,7 +856,7 @@ def _one_topic(text: str) -> Read:
             return ("unusable", text, "", "")
         return ("point", _with_article(text), "", "")  # "management reviews every file over 50k"
     if match := re.match(r"^(?P<what>(?:start|end|due|go-live|launch) date|deadline) (?P<when>[A-Z\d].*)$", text):
-        return ("topic", f"the {match.group('what')} ({match.group('when')})", "", "")
+        return ("topic", f"the {match.group('what')}", "", "")  # "start date monday the 2nd maybe": the date may not hold
     words = text.split()
     head = re.split(r" (?:for|of|in|on|with|at|to|from|by|during|across|\()", text)[0].split()
     if (words[0] not in _DETERMINERS and not words[0][0].isdigit() and not words[0].endswith("ing")
