@@ -114,6 +114,8 @@ def test_a_lone_topic_is_said_in_a_phrasing_the_guardrails_count(topic: str, ton
     ("the take-home, I rambled way too much", "exercise", "the take-home"),
     ("went over the edit test, I missed a dangling modifier ugh", "topic", "the edit test"),
     ("the case study - messed up the pricing part", "exercise", "the case study"),
+    ("the edit test, so embarrassing", "exercise", "the edit test"),
+    ("we talked about the roadmap, I rambled", "topic", "the roadmap"),
     ("discussed 504 plans and how the counselors split them", "topic", "504 plans and how the counselors split them"),
     ("froze during the whiteboard exercise lol", "exercise", "the whiteboard exercise"),
     ("hes looking for someone to own the QBR deck", "want", "someone to own the QBR deck"),
@@ -127,7 +129,7 @@ def test_each_kind_is_read_for_what_it_is(item: str, kind: str, text: str) -> No
     "he asked if I had questions",  # every interview ends so: nothing of theirs to cite
     "she said they need someone by april",  # a date, not who they want
     "discussed benefits", "benefits + pay range, approx what I expected",
-    "I rambled so much ugh", "totally blanked, so embarrassing",
+    "I rambled so much ugh", "totally blanked, so embarrassing", "we talked about turnover, which is bad",
     "tasted my crudo, said needs more acid lol", "he was firm they're separate",
 ])
 def test_what_is_not_a_question_want_or_subject_is_not_read_as_one(item: str) -> None:

@@ -445,11 +445,12 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
     if _UNFIT.search(text):
         return _unusable(text)
     if _NEGATIVE.search(text) and field not in ("strengths", "clarify"):
-        subject = _regret_subject(text) if field == "topics" else None
+        subject, worked_through = _regret_subject(text) if field == "topics" else (None, False)
         if not subject:
             return _unusable(text)
         # "I bombed the case study": the case study was something to work through, not a talk
-        return tuple(("exercise", *read[1:]) if read[0] == "topic" else read for read in _as_topic(subject))
+        return tuple(("exercise", *read[1:]) if read[0] == "topic" and worked_through else read
+                     for read in _as_topic(subject))
     if field == "strengths":
         return (_as_strength(text),)
     if field == "highlights":
@@ -470,22 +471,29 @@ _QUESTION_SUBJECT = re.compile(r"^(?:the |your |their |her |his |a )?question (?
                                r"|^(?:the |your |their |her |his |a )?(?P<y>.+?) question$", re.I)
 
 
-def _regret_subject(text: str) -> str | None:
+# An aside that only judges the candidate's own answer: "messed up the pricing part", "so embarrassing".
+_SELF_CRITICISM = re.compile(r"^(?:messed|botched|bombed|fumbled|flubbed|blanked|froze|rambled|choked|struggled)\b"
+                             r"|^(?:so |very |really |pretty |totally )?(?:embarrass\w*|awkward|rough|bad|terrible|awful)$",
+                             re.I)
+
+
+def _regret_subject(text: str) -> tuple[str | None, bool]:
     """A topic jotted with self-criticism ("the take-home, I rambled way too much", "I bombed the case
-    study"): the subject alone, as a topic to cite, or None when nothing but the criticism is left."""
+    study"): the subject alone, as a topic to cite, or None when nothing but the criticism is left;
+    and whether it was something the candidate worked through (a test, a question) rather than talked about."""
     head, *asides = [p for p in re.split(r",\s+|\s+[-\u2013\u2014]\s+", text) if p.strip()] or [""]
-    if not _NEGATIVE.search(head) and asides and all(_NEGATIVE.search(a) or _first_person(a) for a in asides):
-        return head
+    if not _NEGATIVE.search(head) and asides and all(_first_person(a) or _SELF_CRITICISM.match(a) for a in asides):
+        return head, not _LEAD_IN.match(head + " ")  # "the take-home, I rambled"; "we talked about X, I rambled"
     match = _REGRET.match(text)
     if not match:
-        return None
+        return None, False
     subject = re.split(r",|\s+(?:because|and then|so|but)\b", match.group("subject"))[0].strip()
     subject = _WELL.sub("", re.sub(r"\s+(?:a bit|a little|completely|totally|badly|big time|hard)$", "", subject))
     if not subject or _NEGATIVE.search(subject) or _first_person(subject.replace("my ", "")):
-        return None
+        return None, False
     if question := _QUESTION_SUBJECT.match(subject):
-        return f"she asked about {question.group('x') or question.group('y')}"  # read back as the question
-    return subject
+        return f"she asked about {question.group('x') or question.group('y')}", False  # read back as the question
+    return subject, True
 
 
 def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
