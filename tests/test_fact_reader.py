@@ -31,7 +31,7 @@ READINGS = [
     ("i told her about my time at the county clinic", "topics", "topic_self", "my time at the county clinic"),
     ("I told her I closed 92% of files within 30 days last yr", "topics", "recap",
      "I closed 92% of files within 30 days last year"),
-    ("she wants someone who can mentor the new grads", "topics", "point", "you want someone who can mentor the new graduates"),
+    ("she wants someone who can mentor the new grads", "topics", "want", "someone who can mentor the new graduates"),
     ("he said turnover is their biggest problem", "topics", "point", "turnover is your biggest problem"),
     ("mgmt reviews every file over 50k", "topics", "point", "management reviews every file over 50k"),
     ("approx 22 staff interpreters + 40 per diem", "topics", "point", "there are about 22 staff interpreters and 40 per diem"),

@@ -19,7 +19,9 @@ from ..facts import Facts, FactText, fact_texts
 # Kinds of item:
 #   topic       a noun phrase: "the on-call rotation", "how I would run a crew"
 #   question    the interviewer's question, as its object: "how I handle a short-staffed night"
-#   point       a clause about the interviewer, said to them: "you want someone who can mentor"
+#   point       a clause about the interviewer, said to them: "you use Arc", "you need someone by April"
+#   exercise    the subject of a regret, without it: "the case study" of "I bombed the case study"
+#   want        who the interviewer wants for the role: "someone who can mentor the new graduates"
 #   moment      something that happened, as a clause: "I made the braised short rib"
 #   interest    shared ground as a clause: "we both coach little league", "you also speak Spanish"
 #   interest_np shared ground as a noun phrase: "trail running"
@@ -92,13 +94,15 @@ _SHORTHAND = [
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
     (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\blast )co\b|(?<=\bcurrent )co\b|(?<=\bold )co\b|(?<=\bprior )co\b|(?<=\bprevious )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
     (r"\bdef\b(?= (?:[a-z]+)\b)", "definitely"), (r"\brly\b", "really"), (r"\btmrw\b", "tomorrow"), (r"\bappts\b", "appointments"), (r"\bappt\b", "appointment"),
-    (r"\bthru\b", "through"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
+    (r"\bthru\b", "through"), (r"\bok\b", "OK"), (r"\bgovt\b", "government"), (r"\babt\b", "about"),
     (r"\bwks\b", "weeks"), (r"\bwk\b", "week"), (r"(?<=\d )mos\b", "months"), (r"(?<=\d )mo\b", "months"),
     (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
     (r"\bdoc review\b", "document review"), (r"\bexp\b", "experience"), (r"\binfo\b", "information"),
     (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
     (r"\bgrads\b", "graduates"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
     (r"\bwasnt\b", "was not"), (r"\bisnt\b", "is not"), (r"\bim\b", "I am"), (r"\bive\b", "I have"),
+    (r"\b([Hh]e|[Ss]he)s\b", r"\1 is"), (r"\b([Tt]hey)re\b", r"\1 are"), (r"\b[Ww]ho's (?=(?:done|been|worked|led|run|had|seen|built|managed|used|taught)\b)", "who has "),
+    (r"\b[Ww]ho's\b", "who is"),
     (r"\b[Ii]'m\b", "I am"), (r"\b[Ii]'ve\b", "I have"), (r"\b[Ii]'ll\b", "I will"),
     (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known)\b)", "I had "),
     (r"\b[Ii]'d\b", "I would"), (r"\bshould've\b", "should have"), (r"\bcould've\b", "could have"),
@@ -237,7 +241,7 @@ _NEGATIVE = re.compile(
     r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
 _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
                     r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
-                    r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
+                    r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|"
                     r"paid time off|vacation days|relocation|"
                     r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
                     r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
@@ -282,7 +286,7 @@ def _second_person(clause: str) -> str:
 def _possessives(text: str, plural: bool = False) -> str:
     """The interviewer's "her team", "his unit" said to them: "your team", "your unit". "they" (the
     interviewer's side) becomes "you"; "their" too with ``plural`` or where no plural noun before it can own it."""
-    text = re.sub(r"\b(?:her|his)\b(?= (?:own )?[a-z])", "your", text)
+    text = re.sub(r"\b(?:her|his)\b(?= (?:own )?(?:[a-z]|[A-Z]{2,}\b))", "your", text)
     text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
     text = re.sub(r"\bhim\b", "you", text)
     text = re.sub(r"\bthey\b(?= \w)", "you", text)
@@ -438,8 +442,15 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
     # Corrections, regrets and additions read the same wherever they were jotted.
     if (found := _as_clarification(text, strict=field != "clarify")) is not None:
         return found
-    if _UNFIT.search(text) or (_NEGATIVE.search(text) and field not in ("strengths", "clarify")):
+    if _UNFIT.search(text):
         return _unusable(text)
+    if _NEGATIVE.search(text) and field not in ("strengths", "clarify"):
+        subject, worked_through = _regret_subject(text) if field == "topics" else (None, False)
+        if not subject:
+            return _unusable(text)
+        # "I bombed the case study": the case study was something to work through, not a talk
+        return tuple(("exercise", *read[1:]) if read[0] == "topic" and worked_through else read
+                     for read in _as_topic(subject))
     if field == "strengths":
         return (_as_strength(text),)
     if field == "highlights":
@@ -449,6 +460,40 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
     if field == "shared_interests" or _BOTH.match(text) or re.match(r"^we (?:both|all)\b", text, re.I):
         return (_as_interest(text),)
     return _as_topic(text)
+
+
+# "I bombed the case study", "blanked on the question about budgets": what it was about, without the verdict.
+_REGRET = re.compile(r"^(?:I\s+)?(?:think\s+I\s+|feel like I\s+)?(?:totally |kind of |really |completely |kinda |sort of )?"
+                     r"(?:bombed|blanked on|blanked during|fumbled|flubbed|botched|messed up|stumbled on|stumbled through|"
+                     r"rambled on|rambled through|rambled during|froze on|froze during|choked on|struggled with|struggled on|"
+                     r"screwed up)\s+(?P<subject>.+)$", re.I)
+_QUESTION_SUBJECT = re.compile(r"^(?:the |your |their |her |his |a )?question (?:about|on|regarding) (?P<x>.+)$"
+                               r"|^(?:the |your |their |her |his |a )?(?P<y>.+?) question$", re.I)
+
+
+# An aside that only judges the candidate's own answer: "messed up the pricing part", "so embarrassing".
+_SELF_CRITICISM = re.compile(r"^(?:messed|botched|bombed|fumbled|flubbed|blanked|froze|rambled|choked|struggled)\b"
+                             r"|^(?:so |very |really |pretty |totally )?(?:embarrass\w*|awkward|rough|bad|terrible|awful)$",
+                             re.I)
+
+
+def _regret_subject(text: str) -> tuple[str | None, bool]:
+    """A topic jotted with self-criticism ("the take-home, I rambled way too much", "I bombed the case
+    study"): the subject alone, as a topic to cite, or None when nothing but the criticism is left;
+    and whether it was something the candidate worked through (a test, a question) rather than talked about."""
+    head, *asides = [p for p in re.split(r",\s+|\s+[-\u2013\u2014]\s+", text) if p.strip()] or [""]
+    if not _NEGATIVE.search(head) and asides and all(_first_person(a) or _SELF_CRITICISM.match(a) for a in asides):
+        return head, not _LEAD_IN.match(head + " ")  # "the take-home, I rambled"; "we talked about X, I rambled"
+    match = _REGRET.match(text)
+    if not match:
+        return None, False
+    subject = re.split(r",|\s+(?:because|and then|so|but)\b", match.group("subject"))[0].strip()
+    subject = _WELL.sub("", re.sub(r"\s+(?:a bit|a little|completely|totally|badly|big time|hard)$", "", subject))
+    if not subject or _NEGATIVE.search(subject) or _first_person(subject.replace("my ", "")):
+        return None, False
+    if question := _QUESTION_SUBJECT.match(subject):
+        return f"she asked about {question.group('x') or question.group('y')}", False  # read back as the question
+    return subject, True
 
 
 def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
@@ -569,12 +614,12 @@ def _as_strength(text: str) -> Read:
     if len(read) >= 3 and all(k == "strength_np" and len(p.split()) <= 4 for k, p in read):
         items = [p.removeprefix("my ") for _, p in read]  # "SEO, paid social, email": a list of skills
         return ("strength_np", ", ".join(items[:-1]) + " and " + items[-1], "", "")
-    if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
-        phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
     rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
     if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
         return (kind, " and ".join(p for _, p in read), "", "")
     if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
+        if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
+            phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
         return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")
     return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
 
@@ -617,7 +662,8 @@ def _strength_part(text: str) -> tuple[str, str]:
     if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
             r"^(?:on|in|at|for|with|from|by)\b", text):
         return ("unusable", text)
-    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$", text):
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$",
+                text):
         text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 
@@ -702,6 +748,10 @@ def _without_pronoun_asides(text: str) -> str:
 
 
 def _as_topic(text: str) -> tuple[Read, ...]:
+    return tuple(_as_want(read) for read in _topic_reads(text))
+
+
+def _topic_reads(text: str) -> tuple[Read, ...]:
     text = _without_pronoun_asides(text)
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
     if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
@@ -718,10 +768,11 @@ def _as_topic(text: str) -> tuple[Read, ...]:
     for aside in asides:
         if re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
             kind, phrase, wrong, added = found[0]
-            found[0] = (kind, f"{phrase} ({aside})", wrong, added)  # "a typical week, 50-60 hours"
+            joined = f"{phrase[:-1]}, {aside})" if phrase.endswith(")") else f"{phrase} ({aside})"
+            found[0] = (kind, joined, wrong, added)  # "a typical week, 50-60 hours"; "in Tacoma (3 acres, 2.1M budget)"
         elif re.match(rf"^{_SUBJECT}\b", aside, re.I) and not _IMPRESSION.match(aside):
             point = _one_topic(aside)
-            if point[0] == "point" and not _first_person(point[1]):
+            if point[0] == "point" and not _first_person(point[1]) and not point[1].startswith("you were "):
                 found.append(point)
     return tuple(found)
 
@@ -757,12 +808,16 @@ def _one_topic(text: str) -> Read:
                       r"give (?:an example|examples) of|tell (?:her|him|them|you) about)\s+", "", rest)
         if re.match(r"^(?:to\s+)", rest):
             return ("unusable", text, "", "")
-        if rest.lower().startswith(("if ", "whether ")) or _QUESTION_WORD.match(rest) or not _is_clause(rest) \
+        if rest.lower().startswith(("if ", "whether ")):
+            return _yes_no_question(rest, text)
+        if _QUESTION_WORD.match(rest) or not _is_clause(rest) \
                 or re.match(r"^(?:a|an|the|my|your|one|some)\b", rest):  # "a time I had to push back"
             return ("question", rest, "", "")
         return ("unusable", text, "", "")
     if match := _BARE_ASKED.match(text):  # who asked is not said: what was asked is the topic
         rest = _possessives(_clean_clause(match.group("rest")))
+        if re.match(r"^(?:if|whether) I\b", rest):  # "asked if I'm ok with nights": only they would ask that
+            return _yes_no_question(rest, text)
         return ("topic", rest, "", "") if _QUESTION_WORD.match(rest) or not _is_clause(rest) else ("unusable", text, "", "")
     if match := _REPORTED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
@@ -791,25 +846,52 @@ def _one_topic(text: str) -> Read:
         clause = _possessives("I " + _lower_first(" and ".join(parts)))
         achievement = re.search(r"\d|\b(?:at|in) my (?:last|current|previous|old)\b", clause)
         return ("recap" if achievement else "moment", clause, "", "")
-    if _CLAUSE_START.match(text):
-        return ("unusable", text, "", "")  # a clause none of the shapes above could read
+    if _CLAUSE_START.match(text) or (re.match(r"^[a-z]{3,}ed (?:my|the|a|an|our|your|their|his|her|me|us)\b", text)
+                                     and text.split()[0] not in _PARTICIPLES):
+        return ("unusable", text, "", "")  # a clause none of the shapes above could read; "tasted my crudo": whose?
     text = _possessives(_lower_first(text))
     if _QUESTION_WORD.match(text):
         return ("topic", text, "", "")
-    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)(?:[a-z-]+ )?[a-z-]+s\b", text):
-        if _is_clause(text) or re.search(r"\band (?:how|what|why|when|where)\b", text):
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|minutes)\b)(?:[a-z-]+ )?"
+                r"(?:[a-z-]+s|people|staff)\b", text):
+        if _is_clause(text):
             return ("unusable", text, "", "")
+        if re.search(r"\band (?:how|what|why|when|where)\b", text):
+            return ("topic", text, "", "")  # "504 plans and how the counselors split them"
         return ("point", f"there are {text}", "", "")
     if _is_clause(text):
         if _first_person(text) or _PAST_CLAUSE.search(text):
             return ("unusable", text, "", "")
         return ("point", _with_article(text), "", "")  # "management reviews every file over 50k"
+    if match := re.match(r"^(?P<what>(?:start|end|due|go-live|launch) date|deadline) (?P<when>[A-Z\d].*)$", text):
+        return ("topic", f"the {match.group('what')}", "", "")  # "start date monday the 2nd maybe": the date may not hold
     words = text.split()
     head = re.split(r" (?:for|of|in|on|with|at|to|from|by|during|across|\()", text)[0].split()
     if (words[0] not in _DETERMINERS and not words[0][0].isdigit() and not words[0].endswith("ing")
             and head[-1] in _COUNT_NOUNS and " and " not in text and words[0].islower()):
         text = "the " + text  # "supervision model" reads "the supervision model"
     return ("topic", text, "", "")
+
+
+def _yes_no_question(rest: str, text: str) -> Read:
+    """"if I can work weekends" is cited as "your question about whether I can work weekends"."""
+    if re.match(r"^(?:if|whether) I (?:had|have) (?:any )?(?:questions|more questions)\b", rest):
+        return ("unusable", text, "", "")  # "asked if I had questions": every interview ends so
+    return ("question", re.sub(r"^if\b", "whether", rest), "", "")
+
+
+# "you want someone who can mentor ...": who they are looking for, cited as "you mentioned wanting someone who ..."
+_WANT = re.compile(r"^you (?:also |really |mainly |mostly |just )?(?:want|need|are looking for|are hoping for|are after|"
+                   r"would like|are hoping to find)\s+(?P<who>(?:someone|somebody|a person|people|an? (?:[\w-]+ ){0,2}"
+                   r"(?:person|candidate|hire|lead|nurse|editor|manager|teacher|engineer|coordinator|generalist)\b)"
+                   # "someone by April" is when, not who: a point
+                   r"(?! (?:by|before|until|starting|soon|asap|now|right away|immediately|in (?:[A-Z]|\d)))\b.*)$")
+
+
+def _as_want(read: Read) -> Read:
+    if read[0] == "point" and (match := _WANT.match(read[1])) and len(match.group("who").split()) > 1:
+        return ("want", match.group("who"), "", "")
+    return read
 
 
 def salvage_topic(source: str) -> Fact | None:

@@ -35,6 +35,17 @@ FRAMES: dict[str, list[str]] = {
         "Your perspective on {x} gave me a much clearer picture of the role.",
         "The part of the day I enjoyed most was talking through {x}.",
     ],
+    # For a first topic that none of the phrasings above would be counted as citing: these echo how
+    # a topic is usually jotted ("discussed X", "went over X"), which the guardrails do count.
+    "echo.topic": [
+        "I was glad we discussed {x}.",
+        "I was glad we went over {x}.",
+        "I enjoyed talking about {x} with you.",
+    ],
+    "echo.topic.formal": [
+        "I was glad that we discussed {x}.",
+        "I appreciated that we went over {x} together.",
+    ],
     "first.topic.formal": [
         "I particularly valued our discussion about {x}.",
         "Our conversation about {x} was especially informative.",
@@ -69,6 +80,33 @@ FRAMES: dict[str, list[str]] = {
         "I valued your question about {x}.",
         "I have given further thought to your question about {x}.",
     ],
+    # A yes-or-no question of theirs, {x} starting "whether".
+    "first.question_whether": [
+        "Thank you for asking {x}; I was glad to talk it through.",
+        "Thank you for your question about {x}; I was glad you asked.",
+        "I was glad you asked {x}.",
+        "I appreciated that you asked {x}.",
+        "When you asked {x}, I was glad to have the chance to answer.",
+        "Thank you for asking {x}.",
+    ],
+    "first.question_whether.formal": [
+        "Thank you for asking {x}.",
+        "I appreciated that you asked {x}.",
+        "I was glad you asked {x}, and I was pleased to answer.",
+        "I appreciated your question about {x}, and I was glad you asked it.",
+    ],
+    # The subject of a regret, without the regret: "the case study".
+    "first.exercise": [
+        "Thank you for the chance to work through {x}.",
+        "I appreciated the chance to take on {x}.",
+        "Working through {x} gave me a good sense of the work.",
+        "I enjoyed the challenge of {x}.",
+    ],
+    "first.exercise.formal": [
+        "I appreciated the opportunity to work through {x}.",
+        "Thank you for the opportunity to take on {x}.",
+        "Working through {x} gave me a valuable sense of the work.",
+    ],
     "first.point": [
         "I was glad to hear that {x}.",
         "It stayed with me that {x}.",
@@ -80,6 +118,19 @@ FRAMES: dict[str, list[str]] = {
         "I appreciated learning that {x}.",
         "It was valuable to hear that {x}.",
         "I was glad to learn that {x}.",
+    ],
+    # Who the interviewer is looking for: "someone who can mentor the new graduates".
+    "first.want": [
+        "You mentioned wanting {x}, and that helped me see what the role needs.",
+        "It was helpful to hear that you are looking for {x}.",
+        "You mentioned that you are looking for {x}; it gave me a clear sense of the role.",
+        "I was glad to hear that you want {x}.",
+        "It stayed with me that you are looking for {x}.",
+    ],
+    "first.want.formal": [
+        "You mentioned that you are seeking {x}, which helped me understand the position.",
+        "It was valuable to learn that you are looking for {x}.",
+        "I appreciated learning that you are seeking {x}.",
     ],
     "first.moment": [
         "I enjoyed the part of our day when {x}.",
@@ -161,6 +212,24 @@ FRAMES: dict[str, list[str]] = {
         "I also appreciated your question about {x}.",
         "Your question regarding {x} was equally thoughtful.",
     ],
+    "later.question_whether": [
+        "I was also glad you asked {x}.",
+        "Thank you, too, for asking {x}.",
+        "I also appreciated that you asked {x}.",
+    ],
+    "later.question_whether.formal": [
+        "Thank you as well for asking {x}.",
+        "I also appreciated that you asked {x}.",
+    ],
+    "later.exercise": [
+        "I also appreciated the chance to work through {x}.",
+        "Working through {x} was useful as well.",
+        "I enjoyed taking on {x}, too.",
+    ],
+    "later.exercise.formal": [
+        "I also appreciated the opportunity to work through {x}.",
+        "Working through {x} was similarly valuable.",
+    ],
     "later.point": [
         "I was also glad to hear that {x}.",
         "It was useful to learn that {x}.",
@@ -169,6 +238,15 @@ FRAMES: dict[str, list[str]] = {
     "later.point.formal": [
         "I also appreciated learning that {x}.",
         "It was useful to learn that {x}.",
+    ],
+    "later.want": [
+        "You also mentioned wanting {x}.",
+        "I also noted that you are looking for {x}.",
+        "It was useful to hear that you want {x}.",
+    ],
+    "later.want.formal": [
+        "You also mentioned that you are seeking {x}.",
+        "I also noted that you are looking for {x}.",
     ],
     "later.moment": [
         "I also enjoyed the moment when {x}.",

@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
-from ..guardrails.text import content_stems, find_citation, tokens
+from ..guardrails.text import Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
 from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
@@ -170,14 +171,17 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                                                                                       "meeting with me")}
 
     # Every piece, phrased in one fixed order whatever the style keeps (see the module docstring).
-    references = _citing_first(_reference_facts(own), own, facts)
+    citations = _Citations(facts, interviewer.name, style.tone)
+    references = _citing_first(_reference_facts(own), own, citations)
     clarify_facts = [f for f in own["clarify"] if f.kind != "unusable"] + \
         [f for f in own["topics"] + own["shared_interests"] if f.kind in _CLARIFY_KINDS]
     strengths = _ordered_strengths([f for f in candidate["strengths"] if f.kind != "unusable"], references, seat)
     highlights = [f for f in candidate["highlights"] if f.kind == "highlight"]
 
     thanks = pick("thanks", values)
-    first_forms = {id(f): pick(f"first.{_kind(f)}", values, x=f.text) for f in references}
+    # The first fact cited is said in a phrasing that the guardrails count as citing it.
+    first_forms = {id(f): pick(citations.first_slot(f), values, x=f.text, keep=lambda text, f=f: citations.cites(f, text))
+                   if i == 0 else pick(f"first.{_kind(f)}", values, x=f.text) for i, f in enumerate(references)}
     later_forms = {id(f): pick(f"later.{_kind(f)}", values, x=f.text) for f in references}
     related = {id(s): pick(f"related.{s.kind}", values, x=s.text) for s in strengths}
     alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
@@ -220,7 +224,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
         beside: dict[int, Fact] = {}
         on_own: list[Fact] = []
         for strength in said:
-            host = next((f for f in cited if id(f) not in beside and f.kind not in ("interest", "interest_np")
+            host = next((f for f in cited if id(f) not in beside and f.kind not in _INTEREST_KINDS
                          and _share_meaning(strength, f)), None)
             if host is not None:
                 beside[id(host)] = strength
@@ -271,40 +275,75 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     return Note(subject=_subject(facts, interviewer, style.tone, subject_pick), body=text)
 
 
+_INTEREST_KINDS = ("interest", "interest_np")
 _CLARIFY_KINDS = ("missing", "unasked", "explain", "more", "addition", "followup", "doubt", "correction")
-_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "moment", "recap", "enjoyed")
+_REFERENCE_KINDS = ("topic", "topic_self", "question", "asked", "point", "want", "exercise", "moment", "recap",
+                    "enjoyed")
 
 
 def _reference_facts(own: dict[str, list[Fact]]) -> list[Fact]:
     """The facts to cite, in the order a note takes them: one topic and one shared interest read less
     like a recap than two topics."""
     topics = [f for f in own["topics"] + own["shared_interests"] if f.kind in _REFERENCE_KINDS]
-    interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in ("interest", "interest_np")]
+    interests = [f for f in own["topics"] + own["shared_interests"] if f.kind in _INTEREST_KINDS]
     return topics[:1] + interests[:1] + topics[1:] + interests[1:]
 
 
-def _citing_first(references: list[Fact], own: dict[str, list[Fact]], facts: Facts) -> list[Fact]:
-    """The references with one that the guardrails will recognise as citing its fact first.
+class _Citations:
+    """Whether a sentence cites a fact the way the ``no_reference`` guardrail counts it: a jotted fact
+    read and tidied ("mgmt is basically just him") may keep too few of its words, or only words a
+    colleague's topics share ("the edit test" where another interviewer talked about edits and
+    testing), which cannot tell whose conversation it was."""
 
-    A jotted fact read and tidied ("mgmt is basically just him") may keep too few of its words to
-    count as cited; then another one leads, or, as a last resort, a topic read without its hedges.
-    """
-    ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
+    def __init__(self, facts: Facts, name: str, tone: str) -> None:
+        self.ignore = frozenset(content_stems(f"{facts.company} {facts.role}"))
+        self.others = frozenset(s for person, stems in Vocabulary.of_facts(facts).topic_stems.items() if person != name
+                                for s in stems)
+        self.tone = tone
 
-    def cites(fact: Fact) -> bool:
-        return find_citation(fact.source, tokens(fact.text), ignore) is not None
+    def cites(self, fact: Fact, sentence: str) -> bool:
+        return find_citation(fact.source, tokens(sentence), self.ignore, shared=self.others) is not None
 
-    leader = next((f for f in references if cites(f)), None)
+    def can_cite(self, fact: Fact, echo: bool = False) -> bool:
+        """Whether a phrasing of the fact's own slot (or, with ``echo``, of its echo slot) cites it."""
+        return self._citing(fact, f"{'echo' if echo else 'first'}.{_kind(fact)}")
+
+    def first_slot(self, fact: Fact) -> str:
+        """The slot to open with ``fact``: its own, or where none of that cites it, one that echoes
+        how it was jotted ("I was glad we went over caseload")."""
+        slot, echo = f"first.{_kind(fact)}", f"echo.{_kind(fact)}"
+        return echo if not self._citing(fact, slot) and self._citing(fact, echo) else slot
+
+    def _citing(self, fact: Fact, slot: str) -> bool:
+        options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES.get(slot, [])
+        return any(self.cites(fact, re.sub(r"\{(?!x\})\w+\}", "", option).replace("{x}", fact.text))
+                   for option in options)
+
+
+def _citing_first(references: list[Fact], own: dict[str, list[Fact]], citations: _Citations) -> list[Fact]:
+    """The references with one that the guardrails will recognise as citing its fact first: a
+    topic of theirs where one can, a shared interest where none can, then a topic said as it was
+    jotted ("we went over caseload"), or, as a last resort, a topic read without its hedges."""
+    leader = next((f for f in references if f.kind not in _INTEREST_KINDS and citations.can_cite(f)), None) or \
+        next((f for f in references if citations.can_cite(f)), None) or \
+        next((f for f in references if citations.can_cite(f, echo=True)), None)
     if leader is None:
         salvaged = [salvage_topic(f.source) for f in own["topics"] if f.kind == "unusable"]
-        leader = next((f for f in salvaged if f is not None and cites(f)), None)
+        leader = next((f for f in salvaged if f is not None and (citations.can_cite(f) or
+                                                                 citations.can_cite(f, echo=True))), None)
         return [leader, *references] if leader else references
-    return [leader, *(f for f in references if f is not leader)]
+    rest = [f for f in references if f is not leader]
+    interest = next((f for f in rest if f.kind in _INTEREST_KINDS), None)
+    if interest is not None and leader.kind not in _INTEREST_KINDS:  # then a shared interest, as _reference_facts has it
+        rest = [interest, *(f for f in rest if f is not interest)]
+    return [leader, *rest]
 
 
 def _kind(fact: Fact) -> str:
     if fact.kind == "topic" and _ABOUT_SELF.match(fact.text):
         return "topic_self"
+    if fact.kind == "question" and fact.text.startswith("whether "):
+        return "question_whether"  # "Thank you for asking whether I can work weekends": the word they used, asked
     return fact.kind
 
 
@@ -353,14 +392,18 @@ class _Picker:
         self.said: set[tuple[str, ...]] = set()
         self.last_opening = ""
 
-    def __call__(self, slot: str, values: dict[str, str], after: tuple[str, ...] = (), **fact: str) -> str:
-        """A phrasing for ``slot``; ``after`` are sentences it may follow, whose openings it should not repeat."""
+    def __call__(self, slot: str, values: dict[str, str], after: tuple[str, ...] = (),
+                 keep: Callable[[str], bool] | None = None, **fact: str) -> str:
+        """A phrasing for ``slot``; ``after`` are sentences it may follow, whose openings it should not repeat;
+        ``keep``, where given, says which phrasings will do when any will."""
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
         if ", " in fact.get("x", ""):  # a fact with commas of its own reads best at the end of its sentence
             options = [o for o in options if o.endswith("{x}.")] or options
         start = (zlib.crc32(f"{self.seed}:{slot}".encode()) + self.seat) % len(options)
         # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
         rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
+        if keep is not None:
+            rendered = [text for text in rendered if keep(text)] or rendered
         fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
         # Two sentences in a row that open alike ("I hope ... I hope ...") read as a tic.
         openings = {self.last_opening, *map(_opening, after)}
