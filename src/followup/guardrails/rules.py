@@ -77,6 +77,9 @@ class PhraseRule(PhraseListRule):
 
     unless_in_facts: bool = False
     in_facts_severity: Severity | None = None
+    # A phrase of ``phrases`` in a sentence that holds one of these is let through (pay as the
+    # subject of a payroll job, not the candidate's own).
+    phrases_unless: list[Text] = Field(default_factory=list)
     together: list[Text] = Field(default_factory=list)
     unless: list[Text] = Field(default_factory=list)
     counted: list[Text] = Field(default_factory=list)
@@ -106,7 +109,7 @@ class PhraseRule(PhraseListRule):
         return self.lists[key] if key in self.lists else super().phrase_list(key)
 
     def compile(self) -> None:
-        for key in ("phrases", "unless", "counted", *self.lists):
+        for key in ("phrases", "phrases_unless", "unless", "counted", *self.lists):
             self.pattern(key)
 
 
@@ -114,6 +117,8 @@ class PhraseRule(PhraseListRule):
 def phrases(context: CheckContext, policy: PhraseRule) -> Iterator[Violation]:
     """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use
     (or, with ``in_facts_severity``, those at that severity instead).
+
+    ``phrases_unless``: a phrase in a sentence that holds one of these is let through.
 
     ``together`` names phrase lists joined by "+" ("asks + deadlines"): one sentence holding a
     phrase of each is a violation, unless it also holds one of the ``unless`` list (or, with
@@ -127,12 +132,17 @@ def phrases(context: CheckContext, policy: PhraseRule) -> Iterator[Violation]:
     in_facts_severity = policy.in_facts_severity
     found = False
     sentences: set[tuple[str, int]] = set()  # those a phrase was found in: the together lists add nothing there
+    let_through = policy.pattern("phrases_unless") if policy.phrases_unless else None
     for field, match in _matches(context, policy.pattern()):
         severity = None
         if facts_text and match.group().lower().strip() in facts_text:
             if in_facts_severity is None:
                 continue
             severity = in_facts_severity
+        if let_through is not None:
+            start = context.sentence_start(field, match.start())
+            if let_through.search(getattr(context.note, field)[start:context.sentence_end(field, start)]):
+                continue
         found = found or severity is None
         sentences.add((field, context.sentence_start(field, match.start())))
         yield _violation(context, policy, match.start(), match.end(), field, severity)
