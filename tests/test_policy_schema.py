@@ -41,6 +41,9 @@ def edited_policy(tmp_path: Path, old: str, new: str) -> Path:
     ("    check: shouting\n", "    check: shouting\n    allow: [SRE]\n", ["rules.shouting", "unknown option 'allow'"]),
     ('together: ["employer + negative"]', 'together: ["employer + negativ"]', ["rules.employer_criticism"]),
     ("  acronyms: [", "  acronym: [", ["vocabulary", "unknown option 'acronym'"]),
+    ("\nrules:\n", "\nrulez: []\nrules:\n", ["unknown key 'rulez'"]),
+    ('      flag: ["The alerting setup you described is damn impressive."]', '      flag: [{sentense: "damn"}]',
+     ["rules.profanity.examples.flag.0", "unknown option 'sentense'"]),
 ])
 def test_a_mistake_in_the_policy_is_one_line_naming_file_rule_and_key(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, needles: list[str]) -> None:
@@ -61,7 +64,7 @@ def test_the_shared_vocabulary_does_not_depend_on_the_shouting_rule(tmp_path: Pa
                                                             FACTS, DANA, now=AT_INTERVIEW).violations}
 
 
-@pytest.mark.parametrize("mark", ["⭐", "🎉", "✅", ":)"])
+@pytest.mark.parametrize("mark", ["⭐", "🎉", "✅", "⬆️"])
 def test_what_the_emoji_rule_flags_its_fix_removes(mark: str) -> None:
     note = with_sentence(f"I am very interested in the role {mark}")
     assert "emoji" in {v.rule for v in check_note(note, FACTS, DANA, now=AT_INTERVIEW).violations}

@@ -342,16 +342,19 @@ def _validate(file: Path, where: str, model: type[_Model], data: dict[str, Any])
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise PolicyError(f"{file}: {_problem(where, error.errors()[0])}") from None
+        errors = error.errors()
+        # An example is text or a mapping: for a mapping, report what the mapping got wrong.
+        first = next((e for e in errors if not (e["type"] == "string_type" and isinstance(e["input"], dict))), errors[0])
+        raise PolicyError(f"{file}: {_problem(where, first)}") from None
 
 
 def _problem(where: str, error: Any) -> str:
-    loc = [str(p) for p in error["loc"] if not str(p).startswith(("str", "ExampleNote", "function-"))]
+    loc = [str(p) for p in error["loc"] if str(p) not in ("str", "ExampleNote") and not str(p).startswith("function-")]
     key = ".".join(loc)
     place = ".".join(filter(None, [where, key]))
     if error["type"] == "extra_forbidden":
         parent = ".".join(filter(None, [where, *loc[:-1]]))
-        return f"{parent}: unknown option {loc[-1]!r}"
+        return f"{parent}: unknown option {loc[-1]!r}" if parent else f"unknown key {loc[-1]!r}"
     if error["type"] == "literal_error":
         return f"{place}: {error['input']!r} is not one of {error['ctx']['expected']}"
     if error["type"] == "missing":

@@ -22,13 +22,14 @@ from .policy import Limits, PhraseMatcher, Policy, RulePolicy, Severity, Text, c
 from .text import (CASELESS_ADDRESS, NUMBER_WORDS, STOPWORDS, Token, Vocabulary, content_stems, find_citation,
                    numbers_in, signoff_line, tokens)
 
-# Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
-# The rule flags these and its fix removes them (with one space after), so what is flagged is fixed.
+# Emoji characters, one class for the rule and its fix, so whatever emoji the rule flags the fix removes.
+_EMOJI_CHARACTERS = "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
+# The rule also flags emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay
+# numbers). Those are left to the model to rewrite: made of ordinary characters, they are not removed blind.
 _EMOJI = re.compile(
-    "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
-    r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
+    _EMOJI_CHARACTERS + r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
 )
-_EMOJI_AND_SPACE = re.compile(f"(?:{_EMOJI.pattern}) ?")
+_EMOJI_AND_SPACE = re.compile(f"{_EMOJI_CHARACTERS} ?")
 _EXCLAMATION_RUN = re.compile(r"!{2,}")
 _GENERIC_ADDRESS = {
     "dear", "hi", "hello", "hey", "greetings", "good", "morning", "afternoon", "evening", "day", "to", "whom", "it",
