@@ -14,6 +14,7 @@ from followup.guardrails import check_note, load_policy
 from followup.guardrails.autofix import autofix
 from followup.models.offline import Style, compose
 from followup.notes import Note
+from followup.output import deadline_line
 from followup.prompts import draft_messages
 
 from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, with_sentence
@@ -99,6 +100,8 @@ def test_prompts_composer_and_deadline_read_the_policy_limits(tmp_path: Path, mo
     assert load_facts(EXAMPLE).send_by == AT_INTERVIEW + timedelta(hours=24)
     monkeypatch.setenv("FOLLOWUP_GUARDRAILS", str(path))
     assert load_facts(EXAMPLE).send_by == AT_INTERVIEW + timedelta(hours=36)
+    assert deadline_line(FACTS, now=AT_INTERVIEW + timedelta(hours=30)).endswith("6 h left")
+    assert deadline_line(FACTS, now=AT_INTERVIEW + timedelta(hours=40)).startswith("36 h have passed")
     late = check_note(Note(subject="x", body=NOTE), FACTS, DANA, now=AT_INTERVIEW + timedelta(hours=30))
     assert "late" not in {v.rule for v in late.violations}
     assert compose(FACTS, DANA, Style()).subject == "Thank you for your time"  # the short fallback
