@@ -80,12 +80,16 @@ def test_a_disabled_rule_makes_no_fix(tmp_path: Path) -> None:
     assert autofix(note, off) == (note, False)
 
 
-def test_limits_a_user_policy_leaves_out_come_from_the_shipped_one(tmp_path: Path) -> None:
+def test_limits_and_vocabulary_a_user_policy_leaves_out_come_from_the_shipped_one(tmp_path: Path) -> None:
     path = tmp_path / "short.yaml"
     path.write_text("limits:\n  send_within_hours: 48\nrules: []\n", encoding="utf-8")
     policy = load_policy(path)
     assert policy.limits.send_within_hours == 48
     assert policy.limits.max_words == load_policy().limits.max_words
+    assert policy.vocabulary == load_policy().vocabulary
+    own = tmp_path / "own-vocabulary.yaml"  # (policies are cached by path)
+    own.write_text("vocabulary:\n  acronyms: [GDPR]\nrules: []\n", encoding="utf-8")
+    assert load_policy(own).vocabulary.acronyms == ["GDPR"]
 
 
 def test_prompts_composer_and_deadline_read_the_policy_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

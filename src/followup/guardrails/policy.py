@@ -289,14 +289,18 @@ def _load(path: str) -> Policy:
     data = _read(file)
     if not isinstance(data, dict):
         raise PolicyError(f"{file}: the guardrail policy must be a mapping with 'limits' and 'rules'")
-    shipped = data_dir("guardrails") / "policy.yaml"
+    shipped_file = data_dir("guardrails") / "policy.yaml"
+    shipped = _read(shipped_file) if file.resolve() != shipped_file.resolve() else data
+    # What a user's copy leaves out (a limit, the whole vocabulary) is the shipped policy's.
     limits = data.get("limits") or {}
-    if isinstance(limits, dict) and file.resolve() != shipped.resolve():
-        limits = {**_read(shipped).get("limits", {}), **limits}  # what a user's copy leaves out
+    if isinstance(limits, dict):
+        limits = {**shipped.get("limits", {}), **limits}
+    vocabulary = data["vocabulary"] if "vocabulary" in data else shipped.get("vocabulary", {})
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raise PolicyError(f"{file}: rules: a list of rules is needed")
-    policy = _validate(file, "", Policy, {**data, "limits": limits, "rules": [], "source": str(file)})
+    policy = _validate(file, "", Policy, {**data, "limits": limits, "vocabulary": vocabulary, "rules": [],
+                                          "source": str(file)})
     policy.rules = [_rule(file, index, entry) for index, entry in enumerate(raw_rules)]
     policy.rules = [r for r in policy.rules if r.enabled]
     return policy
