@@ -198,6 +198,32 @@ INTENT_CASES += [
                          "The vendor we use now is incompetent, and nobody there cares."], []),
 ]
 
+# The kinds the second blind batch missed, in other words: the current workplace named by what the
+# candidate does there, contempt put politely; social invitations; pay as the subject of the work.
+INTENT_CASES += [
+    ("employer_criticism", ["The clinic where I currently work makes staffing decisions without asking the nurses.",
+                            "In sharp contrast to the warehouse I manage now, your team plans its shifts ahead.",
+                            "Half the suppliers we deal with are liars.",
+                            "At the shelter where I still volunteer, training is an afterthought.",
+                            "My current director doesn't really value what the night crew sees on the floor."],
+     ["The practice where I currently work taught me to keep every chart current.",
+      "The carriers we deal with value on-time pickups above everything else.",
+      "In contrast to batch scheduling, event-driven routing reacts within minutes."]),
+    ("social_invitation", ["Next time you are in Chicago, I would love to grab a beer and keep talking.",
+                           "Let's get lunch sometime, my treat.",
+                           "Honestly, you and I hit it off right away.",
+                           "After that chat I feel we're practically friends already."],
+     ["I would love to have lunch with the team if that is part of the next round.",
+      "Our talk about how the team buys lunch for whoever is on call made me smile."]),
+    ("desperation", ["At this stage I'll take anything you have open."],
+     ["I'll take any excuse to read about how alert routing evolved."]),
+    ("compensation", ["I am curious what the yearly salary would be for me.",
+                      "Could you tell me more about the wages and perks that come with the role?"],
+     ["I enjoyed hearing how payroll makes sure every new hire's first paycheck is right.",
+      "At my last job I processed wage garnishments and benefit deductions.",
+      "Helping drivers get their pay on time matters to me."]),
+]
+
 # Good sentences from those trades that use the same words innocently (withdrawal, cancelled, declined, orientation).
 INTENT_CASES += [("(none)", [], [
     'Your point about patients in alcohol withdrawal needing earlier assessment stayed with me.',

@@ -162,7 +162,7 @@ def _attempts(request: DraftRequest, model: Model, policy: Policy, history: list
         status(interviewer.name, "drafting" if number == 1 else f"repairing (attempt {number}/{max_attempts})")
         started = datetime.now(timezone.utc)
         reply = model.complete(request)
-        note, fixed = autofix(reply.note)
+        note, fixed = autofix(reply.note, policy)
         violations = check_note(note, facts, interviewer, policy=policy).violations + _cut_off(reply, request)
         # What the fix-up removed still counts as what the model got wrong (the eval suite reports it).
         fixed_rules = sorted(

@@ -24,7 +24,6 @@ from .files import STDIN, UnreadableFile, read_bounded
 from .textsafety import clean_text
 
 MAX_FACTS_BYTES = 1_000_000
-SEND_WITHIN = timedelta(hours=24)
 
 Tone = Literal["warm", "formal", "concise"]
 HONORIFICS = {"dr", "mr", "ms", "mrs", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
@@ -175,9 +174,11 @@ class Facts(_Strict):
 
     @property
     def send_by(self) -> datetime | None:
-        """The end of the 24 hours in which a thank-you note should go out."""
+        """The end of the time in which a thank-you note should go out (the policy's ``send_within_hours``)."""
+        from .guardrails.policy import load_policy
+
         ended = self.interview.ended_at
-        return ended + SEND_WITHIN if ended else None
+        return ended + timedelta(hours=load_policy().limits.send_within_hours) if ended else None
 
     def notices(self) -> list[str]:
         """Assumptions and gaps the user should hear about (the facts still load)."""

@@ -26,14 +26,16 @@ if TYPE_CHECKING:
 
 
 def deadline_line(facts: Facts, now: datetime | None = None) -> str | None:
-    """'send by Thu 16:30, 7 h left', or what to do once the 24 hours have passed."""
+    """'send by Thu 16:30, 7 h left', or what to do once the policy's ``send_within_hours`` have passed."""
     send_by = facts.send_by
     if send_by is None:
         return None
     now = now or datetime.now(timezone.utc)
     left = send_by - now
     if left.total_seconds() <= 0:
-        return "24 h have passed since the interview: send today anyway"
+        from .guardrails.policy import load_policy
+
+        return f"{load_policy().limits.send_within_hours:g} h have passed since the interview: send today anyway"
     hours, minutes = divmod(int(left.total_seconds() // 60), 60)
     remaining = f"{hours} h left" if hours else f"{minutes} min left"
     # In the interview's time zone; named when it is not this machine's.

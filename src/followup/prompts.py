@@ -25,11 +25,11 @@ Messages = list[dict[str, str]]
 
 @dataclass(frozen=True)
 class NoteLimits:
-    """The length bounds the prompts ask for; they come from the guardrail policy."""
+    """The length bounds the prompts ask for: ``Policy.note_limits``, the policy's limits."""
 
-    min_words: int = 80
-    max_words: int = 220
-    max_subject: int = 78
+    min_words: int
+    max_words: int
+    max_subject: int
 
 
 @lru_cache(maxsize=1)

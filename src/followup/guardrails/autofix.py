@@ -1,26 +1,24 @@
-"""Mechanical fixes made before re-asking the model: cheap, safe and checked again afterwards."""
+"""Mechanical fixes made before re-asking the model: cheap, safe and checked again afterwards.
+
+Each fix belongs to the rule that flags what it removes (``@rule(..., fix=...)`` in ``rules.py``),
+and uses that rule's own pattern, so whatever the rule flags its fix removes.
+"""
 
 from __future__ import annotations
 
-import re
-
 from ..notes import Note
+from .engine import REGISTRY
+from .policy import Policy, load_policy
 
-_EXCLAMATION_RUN = re.compile(r"!{2,}")
-_EMOJI = re.compile("[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\uFE0F\u200D] ?")
 
+def autofix(note: Note, policy: Policy | None = None) -> tuple[Note, bool]:
+    """The fixes of the policy's enabled rules ("!!" to "!", one "!" kept, emoji dropped). Returns (note, changed)."""
+    from . import rules  # noqa: F401  (registers the checks and their fixes)
 
-def autofix(note: Note) -> tuple[Note, bool]:
-    """Collapse "!!" to "!", keep only the first exclamation mark, drop emoji. Returns (note, changed)."""
-    subject = _fix(note.subject, keep_exclamation=False)
-    body = _fix(note.body, keep_exclamation=True)
-    fixed = Note(subject=subject, body=body)
+    policy = policy or load_policy()
+    fixed = note
+    for rule_policy in policy.rules:
+        spec = REGISTRY.get(rule_policy.check)
+        if spec is not None and spec.fix is not None:
+            fixed = spec.fix(fixed, policy)
     return fixed, fixed != note
-
-
-def _fix(text: str, keep_exclamation: bool) -> str:
-    text = _EMOJI.sub("", _EXCLAMATION_RUN.sub("!", text))
-    first = text.find("!") if keep_exclamation else -1
-    if first == -1:
-        return text.replace("!", ".") if "!" in text and not keep_exclamation else text
-    return text[: first + 1] + text[first + 1 :].replace("!", ".")

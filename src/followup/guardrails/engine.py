@@ -15,12 +15,10 @@ from pydantic import BaseModel, Field, SerializationInfo, SerializerFunctionWrap
 from ..facts import Facts, Interviewer
 from ..notes import Note, count_words
 from . import text
+from .policy import Category, RulePolicy, Severity
 
 if TYPE_CHECKING:
-    from .policy import Limits, Policy, RulePolicy
-
-Category = Literal["professionalism", "positivity", "specificity", "grounding", "structure", "timeliness"]
-Severity = Literal["error", "warning"]
+    from .policy import Limits, Policy
 
 
 class Violation(BaseModel):
@@ -124,26 +122,41 @@ class CheckContext:
 
 RuleFunction = Callable[[CheckContext, "RulePolicy"], Iterable[Violation]]
 PanelFunction = Callable[[dict[str, Note], "RulePolicy", "Limits"], dict[str, list[Violation]]]
+# A rule's mechanical fix: the note with what the rule flags removed, made before re-asking the model.
+FixFunction = Callable[[Note, "Policy"], Note]
 
 
 @dataclass
 class RuleSpec:
     function: RuleFunction
     needs_facts: bool = False
+    options: type[RulePolicy] = RulePolicy
+    fix: FixFunction | None = None
 
 
 REGISTRY: dict[str, RuleSpec] = {}
 PANEL_REGISTRY: dict[str, PanelFunction] = {}
 
 
-def rule(name: str, *, needs_facts: bool = False) -> Callable[[RuleFunction], RuleFunction]:
-    """Register a note check under ``name``; the policy refers to it as ``check: name``."""
+def rule(name: str, *, needs_facts: bool = False, options: type[RulePolicy] = RulePolicy,
+         fix: FixFunction | None = None) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a note check under ``name``; the policy refers to it as ``check: name``.
+
+    ``options``: the model of what the policy may say about a rule of this check (its phrase
+    lists, thresholds); ``fix``: the check's mechanical fix, if it has one."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        REGISTRY[name] = RuleSpec(function, needs_facts)
+        REGISTRY[name] = RuleSpec(function, needs_facts, options, fix)
         return function
 
     return register
+
+
+def options_model(check: str) -> type[RulePolicy] | None:
+    """The model a policy rule of ``check`` is read with; None for a check nobody registered."""
+    if check in REGISTRY:
+        return REGISTRY[check].options
+    return RulePolicy if check in PANEL_REGISTRY else None
 
 
 def panel_rule(name: str) -> Callable[[PanelFunction], PanelFunction]:

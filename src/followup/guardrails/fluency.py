@@ -11,9 +11,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from pydantic import Field
+
 from .engine import CheckContext, Violation, rule
-from .policy import RulePolicy
-from .rules import _violation
+from .policy import RulePolicy, Text
+from .rules import PhraseListRule, _violation
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+|\n\s*\n\s*")
 _BULLET = re.compile(r"[-*\u2022]\s|\d+[.)]\s")
@@ -25,8 +27,20 @@ def _message(context: CheckContext) -> tuple[int, int]:
     return start, context.signoff_start
 
 
-def _words(policy: RulePolicy, key: str) -> tuple[str, ...]:
-    return tuple(str(w).lower() for w in policy.option(key, []))
+class PastedFragmentRule(PhraseListRule):
+    prepositions: list[Text] = Field(default_factory=list)
+    subject_pronouns: list[Text] = Field(default_factory=list)
+    # Only verbs that cannot be the main verb after a phrase ending in "you".
+    you_verbs: list[Text] = Field(default_factory=list)
+    jotted_verbs: list[Text] = Field(default_factory=list)
+
+
+class SentenceCaseRule(RulePolicy):
+    abbreviations: list[Text] = Field(default_factory=list)  # words ending in "." that do not end a sentence
+
+
+def _lower(words: list[str]) -> tuple[str, ...]:
+    return tuple(w.lower() for w in words)
 
 
 @lru_cache(maxsize=8)
@@ -40,13 +54,13 @@ def _fragment_pattern(prepositions: tuple[str, ...], subjects: tuple[str, ...], 
                       rf"|you\s+(?:{alternation(you_verbs)})\b|(?:{alternation(jotted)})\b)")
 
 
-@rule("pasted_fragment")
-def pasted_fragment(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+@rule("pasted_fragment", options=PastedFragmentRule)
+def pasted_fragment(context: CheckContext, policy: PastedFragmentRule) -> Iterator[Violation]:
     """A fact pasted into a frame that does not fit it: a preposition followed by a subject pronoun
     ("about we talked"), by "you" and a finite verb ("about you want"), or by a jotted verb
     ("about discussed"); and the frame mismatches the policy lists as phrases."""
-    pattern = _fragment_pattern(_words(policy, "prepositions"), _words(policy, "subject_pronouns"),
-                                _words(policy, "you_verbs"), _words(policy, "jotted_verbs"))
+    pattern = _fragment_pattern(_lower(policy.prepositions), _lower(policy.subject_pronouns),
+                                _lower(policy.you_verbs), _lower(policy.jotted_verbs))
     start, end = _message(context)
     body = context.note.body
     lowered = body[:end].lower()
@@ -64,10 +78,10 @@ def pasted_fragment(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
             yield _violation(context, policy, match.start(), match.end())
 
 
-@rule("sentence_case")
-def sentence_case(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+@rule("sentence_case", options=SentenceCaseRule)
+def sentence_case(context: CheckContext, policy: SentenceCaseRule) -> Iterator[Violation]:
     """A sentence of the message that starts in lower case, as a jotted fact pasted at its start does."""
-    abbreviations = {str(a).lower() for a in policy.option("abbreviations", [])}
+    abbreviations = set(_lower(policy.abbreviations))
     start, end = _message(context)
     body = context.note.body
     starts = [start] + [m.end() for m in _SENTENCE_END.finditer(body, start, end)]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SerializeAsAny, ValidationError
 
 from ..errors import InputError
 from ..prompts import NoteLimits
@@ -22,49 +22,112 @@ class PolicyError(InputError):
     """The policy file cannot be used; the message names the file and the problem."""
 
 
+Category = Literal["professionalism", "positivity", "specificity", "grounding", "structure", "timeliness"]
+Severity = Literal["error", "warning"]
+Text = Annotated[str, Field(strict=True)]  # YAML reads "on", "yes" and 401 as other types: they must be quoted
+
+
 class Limits(BaseModel):
+    """The numbers the rules, the prompts, the composer and the deadline read. A policy that leaves
+    one out takes the shipped policy's value, so each number is written once, in the shipped file."""
+
     model_config = ConfigDict(extra="forbid")
 
-    min_words_error: int = 40
-    max_words_error: int = 350
-    min_words: int = 80
-    max_words: int = 220
-    max_subject_chars: int = 78
-    max_exclamations: int = 1
-    send_within_hours: float = 24
-    near_copy_similarity: float = 0.8
+    min_words_error: int
+    max_words_error: int
+    min_words: int
+    max_words: int
+    max_subject_chars: int
+    max_exclamations: int
+    send_within_hours: float
+    near_copy_similarity: float
+
+
+class Vocabulary(BaseModel):
+    """Words every rule reads alike: acronyms are neither shouting nor invented names, and so on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # All-caps words that are fine (acronyms), besides any the facts contain.
+    acronyms: list[Text] = Field(default_factory=list)
+    # Capitalised words that are never a name (days, months, words of greeting and sign-off).
+    capitalised: list[Text] = Field(default_factory=list)
+    # Ordinary words that are shouting in capitals even when short ("I NEED THIS JOB").
+    emphasis: list[Text] = Field(default_factory=list)
+
+    @cached_property
+    def acronym_set(self) -> frozenset[str]:
+        return frozenset(w.upper() for w in self.acronyms)
+
+    @cached_property
+    def capitalised_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.capitalised)
+
+    @cached_property
+    def emphasis_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.emphasis)
+
+
+class ExampleNote(BaseModel):
+    """A note a rule's example is checked as: the shipped test's good note with ``sentence`` put in
+    place of ``replace`` (its last paragraph's first sentence when not given), or ``body`` whole."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: str | None = None
+    replace: str | None = None
+    body: str | None = None
+    subject: str | None = None
+    hours_after: float = 0  # checked this many hours after the interview ended
+    pasted: bool = False  # checked as a note pasted into ``followup check``
+
+
+class Examples(BaseModel):
+    """Notes a rule must flag and notes it must let through; a test runs every rule's examples."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    flag: list[str | ExampleNote] = Field(default_factory=list)
+    pass_: list[str | ExampleNote] = Field(default_factory=list, alias="pass")
 
 
 class RulePolicy(BaseModel):
-    """One rule as the policy file describes it. Lists other than the phrase list stay in ``extra``."""
+    """One rule as the policy file describes it: what every rule has. A check that reads options
+    of its own declares a subclass with them (see ``rules.py``); any other key is an error."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     check: str
-    category: str
-    severity: str = Field(pattern="^(error|warning)$")
+    category: Category
+    severity: Severity
     message: str
     enabled: bool = True
-    unless_in_facts: bool = False
-    phrases: list[str] = Field(default_factory=list)
+    examples: Examples = Field(default_factory=Examples)
 
     _patterns: dict[str, PhraseMatcher | None] = PrivateAttr(default_factory=dict)
+
+    def phrase_list(self, key: str) -> list[str]:
+        """The phrase list called ``key``; a rule without it has none."""
+        return list(getattr(self, key, None) or [])
 
     def pattern(self, key: str = "phrases") -> PhraseMatcher | None:
         """The phrase list under ``key`` compiled into one case-insensitive pattern (cached)."""
         if key not in self._patterns:
-            phrases = self.phrases if key == "phrases" else self.option(key, [])
-            self._patterns[key] = compile_phrases(phrases, f"{self.id}.{key}")
+            self._patterns[key] = compile_phrases(self.phrase_list(key), f"{self.id}.{key}")
         return self._patterns[key]
 
-    def option(self, key: str, default: Any) -> Any:
-        return (self.model_extra or {}).get(key, default)
+    def compile(self) -> None:
+        """Compile every phrase list now, so a bad pattern is reported when the policy loads."""
+        self.pattern()
 
 
 class Policy(BaseModel):
-    limits: Limits = Field(default_factory=Limits)
-    rules: list[RulePolicy]
+    model_config = ConfigDict(extra="forbid")
+
+    limits: Limits
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    rules: list[SerializeAsAny[RulePolicy]]
     source: str = ""
 
     def rule(self, rule_id: str) -> RulePolicy | None:
@@ -219,35 +282,88 @@ MAX_POLICY_BYTES = 1_000_000
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Policy:
-    import yaml
-
-    from ..files import UnreadableFile, read_bounded
-    from ..yamlfile import load_yaml
-    from . import rules  # noqa: F401  (registers the checks the policy names)
-    from .engine import PANEL_REGISTRY, REGISTRY
+    from . import rules  # noqa: F401  (registers the checks the policy names, with their options)
 
     file = Path(path)
     if file.is_dir():
         file = file / "policy.yaml"
+    data = _read(file)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{file}: the guardrail policy must be a mapping with 'limits' and 'rules'")
+    shipped_file = data_dir("guardrails") / "policy.yaml"
+    shipped = _read(shipped_file) if file.resolve() != shipped_file.resolve() else data
+    # What a user's copy leaves out (a limit, the whole vocabulary) is the shipped policy's.
+    limits = data.get("limits") or {}
+    if isinstance(limits, dict):
+        limits = {**shipped.get("limits", {}), **limits}
+    vocabulary = data["vocabulary"] if "vocabulary" in data else shipped.get("vocabulary", {})
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list):
+        raise PolicyError(f"{file}: rules: a list of rules is needed")
+    policy = _validate(file, "", Policy, {**data, "limits": limits, "vocabulary": vocabulary, "rules": [],
+                                          "source": str(file)})
+    policy.rules = [_rule(file, index, entry) for index, entry in enumerate(raw_rules)]
+    policy.rules = [r for r in policy.rules if r.enabled]
+    return policy
+
+
+def _read(file: Path) -> Any:
+    import yaml
+
+    from ..files import UnreadableFile, read_bounded
+    from ..yamlfile import load_yaml
+
     try:
-        data = load_yaml(read_bounded(file, MAX_POLICY_BYTES).decode("utf-8"))
+        return load_yaml(read_bounded(file, MAX_POLICY_BYTES).decode("utf-8"))
     except UnreadableFile as error:  # missing, a device or FIFO (FOLLOWUP_GUARDRAILS=/dev/zero), too long
         raise PolicyError(f"guardrail policy: {error}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PolicyError(f"{file}: cannot read the guardrail policy: {str(error).splitlines()[0]}") from None
+
+
+def _rule(file: Path, index: int, entry: Any) -> RulePolicy:
+    """One entry of ``rules``, validated against the options model of its check."""
+    from .engine import options_model
+
+    if not isinstance(entry, dict):
+        raise PolicyError(f"{file}: rules[{index}]: a rule must be a mapping with id, check, category, severity, message")
+    name = f"rules.{entry.get('id', index)}"
+    check = entry.get("check")
+    if "id" not in entry or check is None:
+        raise PolicyError(f"{file}: {name}: {'id' if 'id' not in entry else 'check'} is missing")
+    model = options_model(str(check))
+    if model is None:
+        raise PolicyError(f"{file}: rule {entry['id']!r}: unknown check {check!r}")
+    rule_policy = _validate(file, name, model, entry)
+    rule_policy.compile()
+    return rule_policy
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _validate(file: Path, where: str, model: type[_Model], data: dict[str, Any]) -> _Model:
+    """``data`` as ``model``; the first problem as one line naming the file, the rule and the key."""
     try:
-        policy = Policy.model_validate({**(data or {}), "source": str(file)})
+        return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PolicyError(f"{file}: {where}: {first['msg']}") from None
-    for rule_policy in policy.rules:
-        for key, value in (rule_policy.model_extra or {}).items():
-            if isinstance(value, list) and not all(isinstance(item, str) for item in value):
-                odd = next(item for item in value if not isinstance(item, str))
-                raise PolicyError(f"{file}: rule {rule_policy.id!r}: {key}: {odd!r} is not text; put it in quotes")
-        if rule_policy.check not in REGISTRY and rule_policy.check not in PANEL_REGISTRY:
-            raise PolicyError(f"{file}: rule {rule_policy.id!r}: unknown check {rule_policy.check!r}")
-        rule_policy.pattern()  # compile now, so a bad pattern is reported at load time
-    policy.rules = [r for r in policy.rules if r.enabled]
-    return policy
+        errors = error.errors()
+        # An example is text or a mapping: for a mapping, report what the mapping got wrong.
+        first = next((e for e in errors if not (e["type"] == "string_type" and isinstance(e["input"], dict))), errors[0])
+        raise PolicyError(f"{file}: {_problem(where, first)}") from None
+
+
+def _problem(where: str, error: Any) -> str:
+    loc = [str(p) for p in error["loc"] if str(p) not in ("str", "ExampleNote") and not str(p).startswith("function-")]
+    key = ".".join(loc)
+    place = ".".join(filter(None, [where, key]))
+    if error["type"] == "extra_forbidden":
+        parent = ".".join(filter(None, [where, *loc[:-1]]))
+        return f"{parent}: unknown option {loc[-1]!r}" if parent else f"unknown key {loc[-1]!r}"
+    if error["type"] == "literal_error":
+        return f"{place}: {error['input']!r} is not one of {error['ctx']['expected']}"
+    if error["type"] == "missing":
+        return f"{place}: missing"
+    if error["type"] == "string_type" and loc and loc[-1].isdigit():
+        return f"{place}: {error['input']!r} is not text; put it in quotes"
+    return f"{place}: {error['msg']} (got {error['input']!r})" if not isinstance(error["input"], dict) else f"{place}: {error['msg']}"

@@ -15,16 +15,22 @@ from datetime import datetime, timezone
 
 from ..facts import CITABLE_FIELDS, texts_of
 from ..notes import Note
+from pydantic import Field, model_validator
+
 from .engine import CheckContext, Violation, panel_rule, rule
-from .policy import Limits, PhraseMatcher, RulePolicy, compile_phrases
+from .policy import Limits, PhraseMatcher, Policy, RulePolicy, Severity, Text, compile_phrases
 from .text import (CASELESS_ADDRESS, NUMBER_WORDS, STOPWORDS, Token, Vocabulary, content_stems, find_citation,
                    numbers_in, signoff_line, tokens)
 
-# Emoji, and emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay numbers).
+# Emoji characters, one class for the rule and its fix, so whatever emoji the rule flags the fix removes.
+_EMOJI_CHARACTERS = "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
+# The rule also flags emoticons: ":)", ";-P", "8-)" (an "8" eye needs its nose, so "83%" and "8D" stay
+# numbers). Those are left to the model to rewrite: made of ordinary characters, they are not removed blind.
 _EMOJI = re.compile(
-    "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
-    r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
+    _EMOJI_CHARACTERS + r"|(?<![\w:/])(?:[:;=][\-o*']?[)\](\[dDpP/\\|@3*]|8-[)\]dDpP]|<3+|\^_*\^|[xX]D)(?![\w/])"
 )
+_EMOJI_AND_SPACE = re.compile(f"{_EMOJI_CHARACTERS} ?")
+_EXCLAMATION_RUN = re.compile(r"!{2,}")
 _GENERIC_ADDRESS = {
     "dear", "hi", "hello", "hey", "greetings", "good", "morning", "afternoon", "evening", "day", "to", "whom", "it",
     "may", "concern", "hiring", "manager", "team", "sir", "madam", "or", "there", "all", "everyone", "recruiter",
@@ -62,10 +68,58 @@ def _matches(context: CheckContext, pattern: re.Pattern[str] | PhraseMatcher | N
 # --- phrase lists ------------------------------------------------------------------------
 
 
-@rule("phrases")
-def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+class PhraseListRule(RulePolicy):
+    phrases: list[Text] = Field(default_factory=list)
+
+
+class PhraseRule(PhraseListRule):
+    """A ``phrases`` rule. The lists that ``together`` names are keys of the rule in the file
+    ("employer: [...]"); they are read into ``lists``, and any other unknown key is an error."""
+
+    unless_in_facts: bool = False
+    in_facts_severity: Severity | None = None
+    # A phrase of ``phrases`` in a sentence that holds one of these is let through (pay as the
+    # subject of a payroll job, not the candidate's own).
+    phrases_unless: list[Text] = Field(default_factory=list)
+    together: list[Text] = Field(default_factory=list)
+    unless: list[Text] = Field(default_factory=list)
+    counted: list[Text] = Field(default_factory=list)
+    max_counted: int = 0
+    count_sentences: bool = False
+    lists: dict[str, list[Text]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_lists(cls, data: object) -> object:
+        if not isinstance(data, dict) or not isinstance(data.get("together"), list):
+            return data
+        named = {key.strip() for combination in data["together"] if isinstance(combination, str)
+                 for key in combination.split("+")}
+        lists = {key: data[key] for key in named if key in data and key not in cls.model_fields}
+        return {**{k: v for k, v in data.items() if k not in lists}, "lists": {**data.get("lists", {}), **lists}}
+
+    @model_validator(mode="after")
+    def _together_names_lists(self) -> PhraseRule:
+        for combination in self.together:
+            for key in (k.strip() for k in combination.split("+")):
+                if key not in self.lists and key not in ("phrases", "unless", "counted"):
+                    raise ValueError(f"together names {key!r}, which is not a phrase list of the rule")
+        return self
+
+    def phrase_list(self, key: str) -> list[str]:
+        return self.lists[key] if key in self.lists else super().phrase_list(key)
+
+    def compile(self) -> None:
+        for key in ("phrases", "phrases_unless", "unless", "counted", *self.lists):
+            self.pattern(key)
+
+
+@rule("phrases", options=PhraseRule)
+def phrases(context: CheckContext, policy: PhraseRule) -> Iterator[Violation]:
     """Any phrase of the list; with ``unless_in_facts``, not those the facts themselves use
     (or, with ``in_facts_severity``, those at that severity instead).
+
+    ``phrases_unless``: a phrase in a sentence that holds one of these is let through.
 
     ``together`` names phrase lists joined by "+" ("asks + deadlines"): one sentence holding a
     phrase of each is a violation, unless it also holds one of the ``unless`` list (or, with
@@ -76,34 +130,39 @@ def phrases(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     of them in one note is a violation too (three superlatives are gushing; two apologies grovel).
     """
     facts_text = context.facts_text if policy.unless_in_facts else ""
-    in_facts_severity = policy.option("in_facts_severity", None)
+    in_facts_severity = policy.in_facts_severity
     found = False
     sentences: set[tuple[str, int]] = set()  # those a phrase was found in: the together lists add nothing there
+    let_through = policy.pattern("phrases_unless") if policy.phrases_unless else None
     for field, match in _matches(context, policy.pattern()):
         severity = None
         if facts_text and match.group().lower().strip() in facts_text:
             if in_facts_severity is None:
                 continue
             severity = in_facts_severity
+        if let_through is not None:
+            start = context.sentence_start(field, match.start())
+            if let_through.search(getattr(context.note, field)[start:context.sentence_end(field, start)]):
+                continue
         found = found or severity is None
         sentences.add((field, context.sentence_start(field, match.start())))
         yield _violation(context, policy, match.start(), match.end(), field, severity)
-    for combination in policy.option("together", []):
+    for combination in policy.together:
         for field, start, end in _together(context, policy, [key.strip() for key in combination.split("+")]):
             if (field, context.sentence_start(field, start)) not in sentences:
                 found = True
                 sentences.add((field, context.sentence_start(field, start)))
                 yield _violation(context, policy, start, end, field)
     counted = list(_matches(context, policy.pattern("counted")))
-    if policy.option("count_sentences", False):  # count sentences that hold any of them, not the words
+    if policy.count_sentences:  # count sentences that hold any of them, not the words
         sentences = {(field, context.sentence_start(field, m.start())) for field, m in counted}
-        counted = counted if len(sentences) > int(policy.option("max_counted", 0)) else []
-    if not found and len(counted) > int(policy.option("max_counted", 0)):
+        counted = counted if len(sentences) > policy.max_counted else []
+    if not found and len(counted) > policy.max_counted:
         field, last = counted[-1]
         yield _violation(context, policy, last.start(), last.end(), field)
 
 
-def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Iterator[tuple[str, int, int]]:
+def _together(context: CheckContext, policy: PhraseRule, keys: list[str]) -> Iterator[tuple[str, int, int]]:
     """(field, start, end) of each sentence that holds a phrase of every list in ``keys`` and none of ``unless``.
 
     The first list is matched over the whole text; the others only inside the sentences still
@@ -116,7 +175,7 @@ def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Ite
         if facts_text and match.group().lower().strip() in facts_text:
             continue  # a topic of the interview ("the onboarding program"), not talk of the note's own
         candidates.setdefault((field, context.sentence_start(field, match.start())), [match.span()])
-    for key in [*keys[1:], *(["unless"] if policy.option("unless", None) else [])]:
+    for key in [*keys[1:], *(["unless"] if policy.unless else [])]:
         pattern = policy.pattern(key)
         for (field, start), spans in list(candidates.items()):
             text = getattr(context.note, field)
@@ -131,8 +190,8 @@ def _together(context: CheckContext, policy: RulePolicy, keys: list[str]) -> Ite
         yield field, min(s for s, _ in spans), max(e for _, e in spans)
 
 
-@rule("phrases_required")
-def phrases_required(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+@rule("phrases_required", options=PhraseListRule)
+def phrases_required(context: CheckContext, policy: PhraseListRule) -> Iterator[Violation]:
     """None of the phrases appears in the body: something every note needs is missing."""
     pattern = policy.pattern()
     if pattern is not None and pattern.search(context.note.body) is None:
@@ -142,13 +201,30 @@ def phrases_required(context: CheckContext, policy: RulePolicy) -> Iterator[Viol
 # --- professionalism ---------------------------------------------------------------------
 
 
-@rule("emoji")
+def remove_emoji(note: Note, policy: Policy) -> Note:
+    return Note(subject=_EMOJI_AND_SPACE.sub("", note.subject), body=_EMOJI_AND_SPACE.sub("", note.body))
+
+
+@rule("emoji", fix=remove_emoji)
 def emoji(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     for field, match in _matches(context, _EMOJI):
         yield _violation(context, policy, match.start(), match.end(), field)
 
 
-@rule("exclamation")
+def fewer_exclamations(note: Note, policy: Policy) -> Note:
+    """"!!" as "!", none in the subject, and in the body the first ``max_exclamations`` kept; the rest become full stops."""
+    kept = policy.limits.max_exclamations
+
+    def keep_first(match: re.Match[str]) -> str:
+        nonlocal kept
+        kept -= 1
+        return "!" if kept >= 0 else "."
+
+    body = re.sub("!", keep_first, _EXCLAMATION_RUN.sub("!", note.body))
+    return Note(subject=_EXCLAMATION_RUN.sub("!", note.subject).replace("!", "."), body=body)
+
+
+@rule("exclamation", fix=fewer_exclamations)
 def exclamation(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     allowed = context.policy.limits.max_exclamations
     seen = 0
@@ -162,8 +238,8 @@ def exclamation(context: CheckContext, policy: RulePolicy) -> Iterator[Violation
 
 @rule("shouting")
 def shouting(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
-    allowed = {w.upper() for w in policy.option("allow", [])}
-    loud_words = {w.upper() for w in policy.option("words", [])}
+    vocabulary = context.policy.vocabulary
+    allowed, loud_words = vocabulary.acronym_set, vocabulary.emphasis_set
     known = context.fact_vocabulary.words if context.facts else set()
     for field, field_tokens in (("subject", tokens(context.note.subject)), ("body", context.body_tokens)):
         for token in field_tokens:
@@ -173,7 +249,7 @@ def shouting(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
             letters = re.sub(r"[^A-Za-z]", "", word)
             if len(letters) < 2 or word.upper() in allowed or word.lower() in known:
                 continue
-            if letters in loud_words or len(letters) >= 6:
+            if letters.lower() in loud_words or len(letters) >= 6:
                 yield _violation(context, policy, token.start, token.end, field)
 
 
@@ -271,8 +347,8 @@ def _acronyms(role: str) -> set[str]:
     return {"".join(initials[i:]) for i in range(len(initials) - 1) if len(initials) - i >= 2}
 
 
-@rule("placeholder")
-def placeholder(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+@rule("placeholder", options=PhraseListRule)
+def placeholder(context: CheckContext, policy: PhraseListRule) -> Iterator[Violation]:
     for field, match in _matches(context, policy.pattern()):
         yield _violation(context, policy, match.start(), match.end(), field)
 
@@ -319,17 +395,27 @@ def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
                          name=context.interviewer.name)  # type: ignore[union-attr]
 
 
-@rule("invented_fact", needs_facts=True)
-def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+class InventedFactRule(RulePolicy):
+    # Programs and plans: words before these that are mostly new to the facts are an invented program.
+    initiatives: list[Text] = Field(default_factory=list)
+    # Words before a program that describe it without saying what it is.
+    generic_modifiers: list[Text] = Field(default_factory=list)
+    # Phrases that introduce a person's name; the name is their first capitalised group.
+    name_cues: list[Text] = Field(default_factory=list)
+
+    def compile(self) -> None:
+        self.pattern("name_cues")
+
+
+@rule("invented_fact", needs_facts=True, options=InventedFactRule)
+def invented_fact(context: CheckContext, policy: InventedFactRule) -> Iterator[Violation]:
     """Names, numbers and programs the facts do not have: a capitalised word the facts never use,
     a number (in digits, or "seven" counting a thing of the facts) they do not give, and an
     ``initiatives`` word ("program") after words mostly new to the facts ("the youth aftercare program")."""
     vocabulary = context.fact_vocabulary
     known_numbers = vocabulary.numbers | _date_numbers(context)
-    common = {w.lower() for w in policy.option("common", [])}
-    shouting_rule = context.policy.rule("shouting")
-    allowed_caps = {w.upper() for w in shouting_rule.option("allow", [])} if shouting_rule else set()
-    loud_words = {w.lower() for w in shouting_rule.option("words", [])} if shouting_rule else set()
+    shared = context.policy.vocabulary
+    common, allowed_caps, loud_words = shared.capitalised_set, shared.acronym_set, shared.emphasis_set
     body = context.note.body
     reported: set[str] = set()
 
@@ -366,8 +452,13 @@ def invented_fact(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
                 yield from report(name, start, start + len(name))
 
 
-@rule("title_as_role", needs_facts=True)
-def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+class TitleAsRoleRule(RulePolicy):
+    job_words: list[Text] = Field(default_factory=list)  # "<title> role", "role of <title>"
+    applied_for: list[Text] = Field(default_factory=list)  # "applying for <title>"
+
+
+@rule("title_as_role", needs_facts=True, options=TitleAsRoleRule)
+def title_as_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Violation]:
     """An interviewer's own title named as the job applied for ("the Engineering Manager position")."""
     facts = context.facts
     assert facts is not None
@@ -376,7 +467,7 @@ def title_as_role(context: CheckContext, policy: RulePolicy) -> Iterator[Violati
                            for title in [person.title.split(",")[0].strip()] if title and title.lower() not in role}))
     if not titles:
         return
-    pattern = _title_pattern(titles, tuple(policy.option("job_words", [])), tuple(policy.option("applied_for", [])))
+    pattern = _title_pattern(titles, tuple(policy.job_words), tuple(policy.applied_for))
     for field, match in _matches(context, pattern):
         yield _violation(context, policy, match.start(), match.end(), field,
                          found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
@@ -397,12 +488,12 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
     ], "title_as_role")
 
 
-def _invented_counts_and_programs(context: CheckContext, policy: RulePolicy,
+def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRule,
                                   known_numbers: set[str]) -> Iterator[tuple[Token, str]]:
     """(where, what) of counts in words and named programs that the facts do not hold."""
     vocabulary = context.fact_vocabulary
-    initiatives = {w.lower() for w in policy.option("initiatives", [])}
-    generic = {w.lower() for w in policy.option("generic_modifiers", [])}
+    initiatives = {w.lower() for w in policy.initiatives}
+    generic = {w.lower() for w in policy.generic_modifiers}
     message = context.message_tokens
     body = context.note.body
     for index, token in enumerate(message):
@@ -511,12 +602,16 @@ def length_range(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
         yield _violation(context, policy, words=words, low=limits.min_words, high=limits.max_words)
 
 
-@rule("subject")
-def subject(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+class SubjectRule(RulePolicy):
+    pasted_severity: Severity | None = None  # in a note pasted into ``check``, instead of ``severity``
+
+
+@rule("subject", options=SubjectRule)
+def subject(context: CheckContext, policy: SubjectRule) -> Iterator[Violation]:
     """No subject: an error in a draft, but only ``pasted_severity`` in a note pasted into ``check``,
     which is often the body of an email alone."""
     if not context.note.subject.strip():
-        severity = policy.option("pasted_severity", None) if context.pasted else None
+        severity = policy.pasted_severity if context.pasted else None
         yield _violation(context, policy, field="subject", severity=severity)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
+from ..guardrails.policy import load_policy
 from ..guardrails.text import Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
@@ -26,8 +27,8 @@ from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, sal
 from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
 
-SHORT_NOTE_WORDS = 85
-SUBJECT_CHARS = 78
+# A concise note is padded to this many words above the policy's min_words, so a light tweak stays within it.
+SHORT_NOTE_MARGIN = 5
 LONG_SENTENCE_WORDS = 10  # a sentence this long must not recur in two notes of one panel
 # Words too common for a repeated pair of them to read as repetition.
 _FILLER = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "and", "with", "my", "your", "our", "i", "you",
@@ -266,7 +267,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     padding: tuple[int, list[Fact], list[Fact]] = (count, [], [])
     if level == -1 and style.length == 0:
         for more in ((count + 1, [], []), (count + 1, spare[:1], []), (count + 1, spare[:1], kept_highlights[:1])):
-            if count_words(body(*padding, set())) >= SHORT_NOTE_WORDS:
+            if count_words(body(*padding, set())) >= load_policy().limits.min_words + SHORT_NOTE_MARGIN:
                 break
             padding = more
     text = body(*padding, wanted)
@@ -494,7 +495,7 @@ def _signature(facts: Facts, signoff: str) -> str:
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
     subject = pick("subject", {"role": facts.role, "company": facts.company,
                                "name": _address(facts, interviewer, tone)})
-    return subject if len(subject) <= SUBJECT_CHARS else "Thank you for your time"
+    return subject if len(subject) <= load_policy().limits.max_subject_chars else "Thank you for your time"
 
 
 def _article(word: str) -> str:
