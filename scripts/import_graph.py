@@ -35,7 +35,9 @@ def imports_of(path: Path, name: str, known: set[str]) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            # "from . import rules" needs the submodule, not what the package's __init__ holds.
+            names = [f"{base}.{alias.name}" for alias in node.names]
+            targets = names if all(n in known for n in names) else [base, *names]
         else:
             continue
         found |= {t for t in targets if t in known and t != name}

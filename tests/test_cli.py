@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 import typer.main
 import yaml
+from cli_helpers import assert_one_line_error
+from cli_helpers import invoke as run
+from conftest import EXAMPLE
 
 import followup
 from followup.cli import app
 from followup.facts import load_facts
+from followup.guardrails import load_policy
 from followup.models.offline import Style, compose
-from cli_helpers import assert_one_line_error
-from cli_helpers import invoke as run
-from conftest import EXAMPLE
 
 EXAMPLE_FACTS = load_facts(EXAMPLE)
 NAMES = [p.name for p in EXAMPLE_FACTS.interviewers]
@@ -102,7 +103,7 @@ def test_write_json_has_exactly_the_design_shape() -> None:
     payload = write_json()
     assert set(payload) == {"run_id", "send_by", "drafts"}
     assert isinstance(payload["run_id"], str) and payload["run_id"]
-    assert payload["send_by"] == EXAMPLE_FACTS.send_by.isoformat()
+    assert payload["send_by"] == load_policy().send_by(EXAMPLE_FACTS).isoformat()
     assert [d["to"] for d in payload["drafts"]] == NAMES
     for draft, person in zip(payload["drafts"], EXAMPLE_FACTS.interviewers):
         assert set(draft) == DRAFT_KEYS

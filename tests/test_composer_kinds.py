@@ -16,11 +16,11 @@ from followup.models.fact_reader import read_fact
 from followup.models.offline import Style, compose
 
 from cli_helpers import invoke, isolate
+from conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TONES = ("warm", "formal", "concise")
-FACTS_FILES = sorted([*(ROOT / "tests" / "hurried_facts").glob("*.yaml"), *(ROOT / "evals" / "facts").glob("*.yaml"),
-                      *(ROOT / "evals" / "labelled" / "facts").rglob("*.yaml")])
+FACTS_FILES = sorted([*(REPO_ROOT / "tests" / "hurried_facts").glob("*.yaml"), *(REPO_ROOT / "evals" / "facts").glob("*.yaml"),
+                      *(REPO_ROOT / "evals" / "labelled" / "facts").rglob("*.yaml")])
 
 
 def _facts(*interviewers: dict[str, object], strengths: tuple[str, ...] = ("6 yrs on the night desk",)) -> Facts:

@@ -19,6 +19,7 @@ from followup.facts import (
     load_facts,
     select_interviewers,
 )
+from followup.guardrails import load_policy
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
@@ -82,8 +83,8 @@ def test_example_loads() -> None:
     assert facts.interviewers[0].topics == raw["interviewers"][0]["topics"]
     assert facts.interview.format == raw["interview"]["format"]
     assert facts.interview.ended_at is not None and facts.interview.ended_at.tzinfo is not None
-    assert facts.send_by is not None
-    assert (facts.send_by - facts.interview.ended_at).total_seconds() == 24 * 3600
+    assert load_policy().send_by(facts) is not None
+    assert (load_policy().send_by(facts) - facts.interview.ended_at).total_seconds() == 24 * 3600
     assert facts.notices() == []
 
 
@@ -114,7 +115,7 @@ def test_invalid_json_names_line(tmp_path: Path) -> None:
 def test_minimal_facts_defaults(tmp_path: Path) -> None:
     facts = load_facts(_write(tmp_path, yaml.safe_dump(_minimal())))
     assert facts.tone == "warm"
-    assert facts.send_by is None
+    assert load_policy().send_by(facts) is None
     assert facts.interviewers[0].shared_interests == []
 
 

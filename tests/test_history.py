@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from followup import history as history_module
 from followup.drafting import Attempt, Draft, draft_note
@@ -15,7 +16,6 @@ from followup.facts import load_facts
 from followup.guardrails import Violation, load_policy
 from followup.history import MIGRATIONS, History, HistoryError
 from followup.models.offline import OfflineComposer
-from conftest import REPO_ROOT
 
 FACTS = load_facts(REPO_ROOT / "examples" / "interview.yaml")
 
@@ -56,7 +56,7 @@ def test_run_and_drafts_round_trip(store: History) -> None:
     assert runs[0].company == FACTS.company and runs[0].role == FACTS.role
     assert runs[0].model == "offline"
     assert runs[0].facts_path == "examples/interview.yaml"
-    assert runs[0].send_by == FACTS.send_by.isoformat()
+    assert runs[0].send_by == load_policy().send_by(FACTS).isoformat()
     assert store.run_facts(run_id) == FACTS
     rows = store.drafts(run_id)
     assert len(rows) == 1

@@ -7,8 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import assert_one_line_error, invoke, isolate
+from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, with_sentence
+
 from followup.facts import load_facts
 from followup.guardrails import check_note, load_policy
 from followup.guardrails.autofix import autofix
@@ -16,8 +17,6 @@ from followup.models.offline import Style, compose
 from followup.notes import Note
 from followup.output import deadline_line
 from followup.prompts import draft_messages
-
-from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, with_sentence
 
 SHIPPED = Path(load_policy().source).read_text(encoding="utf-8")
 NOTE = "Dear Dana,\n\nThank you for your time.\n\nBest regards,\nJordan Rivera\n"
@@ -101,9 +100,9 @@ def test_prompts_composer_and_deadline_read_the_policy_limits(tmp_path: Path, mo
     assert len(usual_subject) > 30
     system = draft_messages(FACTS, DANA, load_policy(path).note_limits)[0]["content"]
     assert "190" in system and "220" not in system
-    assert load_facts(EXAMPLE).send_by == AT_INTERVIEW + timedelta(hours=24)
+    assert load_policy().send_by(load_facts(EXAMPLE)) == AT_INTERVIEW + timedelta(hours=24)
     monkeypatch.setenv("FOLLOWUP_GUARDRAILS", str(path))
-    assert load_facts(EXAMPLE).send_by == AT_INTERVIEW + timedelta(hours=36)
+    assert load_policy().send_by(load_facts(EXAMPLE)) == AT_INTERVIEW + timedelta(hours=36)
     assert deadline_line(FACTS, now=AT_INTERVIEW + timedelta(hours=30)).endswith("6 h left")
     assert deadline_line(FACTS, now=AT_INTERVIEW + timedelta(hours=40)).startswith("36 h have passed")
     late = check_note(Note(subject="x", body=NOTE), FACTS, DANA, now=AT_INTERVIEW + timedelta(hours=30))

@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_helpers import assert_one_line_error
+from cli_helpers import invoke as cli
+from conftest import EXAMPLE
 from fake_openai_server import FakeOpenAIServer
 from typer.testing import CliRunner
 
@@ -28,10 +31,8 @@ from followup import history as history_module
 from followup.cli import app
 from followup.drafting import Draft
 from followup.facts import load_facts
+from followup.guardrails import load_policy
 from followup.history import MIGRATIONS, History, HistoryError
-from cli_helpers import assert_one_line_error
-from cli_helpers import invoke as cli
-from conftest import EXAMPLE
 
 FACTS = load_facts(EXAMPLE)
 FOLLOWUP_BIN = Path(sys.executable).parent / "followup"
@@ -193,7 +194,7 @@ def _old_database(path: Path) -> str:
         "INSERT INTO runs (id, created_at, facts_path, facts_hash, facts_json, company, role, model, send_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ("0ldrun01", "2026-11-25T22:00:00+00:00", "old.yaml", FACTS.fingerprint(), FACTS.model_dump_json(),
-         FACTS.company, FACTS.role, "offline", FACTS.send_by.isoformat()),
+         FACTS.company, FACTS.role, "offline", load_policy().send_by(FACTS).isoformat()),
     )
     db.execute(
         "INSERT INTO drafts (run_id, interviewer, email, version, parent_version, tweaks_json, subject, body, passed,"

@@ -131,7 +131,7 @@ def _load_facts(path: Path, tone: str | None = None) -> Facts:
 
 
 def _load_policy(path: Path | None):  # type: ignore[no-untyped-def]
-    from .guardrails.policy import load_policy
+    from .guardrails import load_policy
 
     return load_policy(path)
 

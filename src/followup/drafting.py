@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 from . import defaults, prompts
 from .facts import Facts, Interviewer
 from .guardrails import Policy, Violation, check_note, check_panel, errors_in, passes
-from .guardrails.policy import NoteLimits
 from .guardrails.autofix import autofix
+from .guardrails.policy import NoteLimits
 from .models import OFFLINE, DraftRequest, Model, ModelReply, ModelServiceError, TimeBudget
 from .notes import Note
 

@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -171,14 +171,6 @@ class Facts(_Strict):
                 raise DuplicateInterviewer(index, person.name)
             seen.add(key)
         return self
-
-    @property
-    def send_by(self) -> datetime | None:
-        """The end of the time in which a thank-you note should go out (the policy's ``send_within_hours``)."""
-        from .guardrails.policy import load_policy
-
-        ended = self.interview.ended_at
-        return ended + timedelta(hours=load_policy().limits.send_within_hours) if ended else None
 
     def notices(self) -> list[str]:
         """Assumptions and gaps the user should hear about (the facts still load)."""

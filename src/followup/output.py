@@ -27,20 +27,27 @@ if TYPE_CHECKING:
 
 def deadline_line(facts: Facts, now: datetime | None = None) -> str | None:
     """'send by Thu 16:30, 7 h left', or what to do once the policy's ``send_within_hours`` have passed."""
-    send_by = facts.send_by
+    from .guardrails import load_policy
+
+    policy = load_policy()
+    send_by = policy.send_by(facts)
     if send_by is None:
         return None
     now = now or datetime.now(timezone.utc)
     left = send_by - now
     if left.total_seconds() <= 0:
-        from .guardrails.policy import load_policy
-
-        return f"{load_policy().limits.send_within_hours:g} h have passed since the interview: send today anyway"
+        return f"{policy.limits.send_within_hours:g} h have passed since the interview: send today anyway"
     hours, minutes = divmod(int(left.total_seconds() // 60), 60)
     remaining = f"{hours} h left" if hours else f"{minutes} min left"
     # In the interview's time zone; named when it is not this machine's.
     zone = "" if send_by.utcoffset() == send_by.astimezone().utcoffset() else f" ({send_by.strftime('UTC%z')[:-2]}:{send_by.strftime('%z')[-2:]})"
     return f"send by {send_by.strftime('%a %H:%M')}{zone}, {remaining}"
+
+
+def _send_by_text(facts: Facts) -> str | None:
+    from .guardrails import load_policy
+
+    return load_policy().send_by_text(facts)
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -50,7 +57,7 @@ def drafts_payload(run_id: str, facts: Facts, drafts: Sequence[Draft]) -> dict[s
     """The ``--json`` shape of write and regenerate (design.md)."""
     return {
         "run_id": run_id,
-        "send_by": facts.send_by.isoformat() if facts.send_by else None,
+        "send_by": _send_by_text(facts),
         "drafts": [draft.model_dump(mode="json") for draft in drafts],
     }
 

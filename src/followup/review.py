@@ -224,6 +224,7 @@ def draft_status(draft: Draft, sent: bool) -> str:
 
 def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
     """The review of one run: per interviewer the version sent (else the latest), with the others."""
+    from .guardrails import load_policy
     from .history import draft_from_row
     from .output import deadline_line
 
@@ -263,7 +264,7 @@ def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
         details=[f"run {run_id}", f"model {clean_line(run_model)}", f"{len(cards)} note{'s' if len(cards) != 1 else ''}",
                  *([f"no draft for {', '.join(missing)}"] if missing else []), f"page written {written}"],
         sections=[Section(None, cards)], copy_texts=copies,
-        send_by=facts.send_by.isoformat() if facts.send_by and unsent else None,
+        send_by=load_policy().send_by_text(facts) if unsent else None,
         deadline=(deadline_line(facts, now) if unsent else "every note is marked as sent"),
     )
 

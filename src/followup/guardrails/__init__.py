@@ -8,7 +8,8 @@ A rule is a small function registered in :mod:`followup.guardrails.rules`; what 
 from __future__ import annotations
 
 from .engine import CheckContext, Violation, check_note, check_panel, check_pasted, errors_in, passes
-from .policy import Policy, load_policy
+from .loading import load_policy
+from .policy import Policy
 
 __all__ = [
     "CheckContext",

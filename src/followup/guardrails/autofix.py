@@ -7,14 +7,13 @@ and uses that rule's own pattern, so whatever the rule flags its fix removes.
 from __future__ import annotations
 
 from ..notes import Note
-from .engine import REGISTRY
-from .policy import Policy, load_policy
+from .checks import REGISTRY
+from .loading import load_policy
+from .policy import Policy
 
 
 def autofix(note: Note, policy: Policy | None = None) -> tuple[Note, bool]:
     """The fixes of the policy's enabled rules ("!!" to "!", one "!" kept, emoji dropped). Returns (note, changed)."""
-    from . import rules  # noqa: F401  (registers the checks and their fixes)
-
     policy = policy or load_policy()
     fixed = note
     for rule_policy in policy.rules:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from .engine import CheckContext, Violation, rule
+from .checks import CheckContext, Violation, rule
 from .policy import RulePolicy, Text
 from .rules import PhraseListRule, _violation
 

@@ -13,14 +13,24 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
-from ..facts import CITABLE_FIELDS, texts_of
-from ..notes import Note
 from pydantic import Field, model_validator
 
-from .engine import CheckContext, Violation, panel_rule, rule
+from ..facts import CITABLE_FIELDS, texts_of
+from ..notes import Note
+from .checks import CheckContext, Violation, panel_rule, rule
 from .policy import Limits, PhraseMatcher, Policy, RulePolicy, Severity, Text, compile_phrases
-from .text import (CASELESS_ADDRESS, NUMBER_WORDS, STOPWORDS, Token, Vocabulary, content_stems, find_citation,
-                   numbers_in, signoff_line, tokens)
+from .text import (
+    CASELESS_ADDRESS,
+    NUMBER_WORDS,
+    STOPWORDS,
+    Token,
+    Vocabulary,
+    content_stems,
+    find_citation,
+    numbers_in,
+    signoff_line,
+    tokens,
+)
 
 # Emoji characters, one class for the rule and its fix, so whatever emoji the rule flags the fix removes.
 _EMOJI_CHARACTERS = "[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F000-\U0001F2FF\U00002B00-\U00002BFF\uFE0F\u200D]"
@@ -637,4 +647,3 @@ def late(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
         yield _violation(context, policy, hours=int(hours))
 
 
-from . import fluency  # noqa: E402,F401  (registers the fluency checks)

@@ -4,8 +4,20 @@
 implementations (``offline``, ``openai_chat``) are imported only by ``choice``, when used.
 """
 
-from .base import (DEFAULT_OPENAI_MODEL, DEFAULT_PARALLEL, DEFAULT_TIMEOUT, OFFLINE, DraftRequest, Model,
-                   ModelConfigError, ModelReply, ModelServiceError, TimeBudget, public_url, redact)
+from .base import (
+                   DEFAULT_OPENAI_MODEL,
+                   DEFAULT_PARALLEL,
+                   DEFAULT_TIMEOUT,
+                   OFFLINE,
+                   DraftRequest,
+                   Model,
+                   ModelConfigError,
+                   ModelReply,
+                   ModelServiceError,
+                   TimeBudget,
+                   public_url,
+                   redact,
+)
 from .choice import ModelSettings, open_model, settings_from_env
 
 __all__ = ["DEFAULT_OPENAI_MODEL", "DEFAULT_PARALLEL", "DEFAULT_TIMEOUT", "OFFLINE", "DraftRequest", "Model",

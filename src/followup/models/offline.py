@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..facts import Facts, Interviewer
-from ..guardrails.policy import load_policy
+from ..guardrails import load_policy
 from ..guardrails.text import Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
