@@ -16,8 +16,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "followup"
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -57,7 +57,7 @@ def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
 
 
 def graph(package: Path = PACKAGE) -> dict[str, set[str]]:
-    files = {module_name(p): p for p in package.rglob("*.py")}
+    files = {module_name(p, package): p for p in package.rglob("*.py")}
     known = set(files)
     return {name: imports_of(path, name, known) for name, path in files.items()}
 

@@ -43,7 +43,7 @@
     const tick = function () {
       const left = sendBy.getTime() - Date.now();
       if (left <= 0) {
-        deadline.textContent = "24 h have passed: send today anyway";
+        deadline.textContent = deadline.dataset.overdue;
         return;
       }
       const minutes = Math.floor(left / 60000);

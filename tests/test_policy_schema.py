@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import assert_one_line_error, invoke, isolate
+from conftest import REPO_ROOT
 from test_guardrails import AT_INTERVIEW, DANA, EXAMPLE, FACTS, with_sentence
 
 from followup.facts import load_facts
@@ -108,3 +109,18 @@ def test_prompts_composer_and_deadline_read_the_policy_limits(tmp_path: Path, mo
     late = check_note(Note(subject="x", body=NOTE), FACTS, DANA, now=AT_INTERVIEW + timedelta(hours=30))
     assert "late" not in {v.rule for v in late.violations}
     assert compose(FACTS, DANA, Style()).subject == "Thank you for your time"  # the short fallback
+
+
+def test_the_send_by_deadline_follows_the_policy_given_with_policy(tmp_path: Path) -> None:
+    """--policy FILE, not only FOLLOWUP_GUARDRAILS, sets send_within_hours for the deadline write reports."""
+    import json
+
+    import yaml
+
+    shipped = yaml.safe_load((REPO_ROOT / "guardrails" / "policy.yaml").read_text(encoding="utf-8"))
+    shipped["limits"]["send_within_hours"] = 36
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump(shipped, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shown = invoke("write", EXAMPLE, "--json", "--policy", mine)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["send_by"] == (AT_INTERVIEW + timedelta(hours=36)).isoformat()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .drafting import Draft, DraftFailure
     from .facts import Facts, Interviewer
+    from .guardrails import Policy
     from .history import History
 
 
@@ -208,14 +209,14 @@ def write(
 
     history = _open_history()
     chosen_model = open_model(settings)
-    run_id = history.start_run(facts, str(facts_file), chosen_model.name)
+    run_id = history.start_run(facts, str(facts_file), chosen_model.name, policy)
     _stop_on_terminate()
     unsaved: list[str] = []
     drafts, failures = _draft_with_status(facts, interviewers, chosen_model, policy, history, run_id,
                                           live=not json_output, unsaved=unsaved, max_attempts=max_attempts,
                                           max_tokens=max_tokens, fallback=fallback)
     return _finish(run_id, facts, drafts, failures, json_output=json_output, out=out, formats=formats,
-                   unsaved=unsaved, review=history if review else None, copy=copy)
+                   unsaved=unsaved, review=history if review else None, copy=copy, policy=policy)
 
 
 def _check_fallback(fallback: str) -> None:
@@ -292,7 +293,7 @@ def _stop_on_terminate() -> None:
 
 def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[DraftFailure], *,
             json_output: bool, out: Path | None, formats: dict, unsaved: list[str],  # type: ignore[type-arg]
-            review: History | None = None, copy: bool = False) -> ExitCode:
+            review: History | None = None, copy: bool = False, policy: Policy | None = None) -> ExitCode:
     """Print (and optionally write, review, copy) the drafts; what happened decides the exit code."""
     from . import output
     from .application import drafts_outcome
@@ -301,9 +302,9 @@ def _finish(run_id: str, facts: Facts, drafts: list[Draft], failures: list[Draft
     written = (_write_out(out, formats, facts, drafts, f"; the drafts are saved in history: followup show {run_id}")
                if out is not None and drafts else True)
     if json_output:
-        print(output.to_json(output.drafts_payload(run_id, facts, drafts)))
+        print(output.to_json(output.drafts_payload(run_id, facts, drafts, policy)))
     else:
-        _print_drafts(drafts, failures, output.deadline_line(facts))
+        _print_drafts(drafts, failures, output.deadline_line(facts, policy=policy))
         if len(unsaved) < len(drafts):
             print(f"followup: saved as run {run_id} (followup show {run_id})", file=sys.stderr)
     _print_fallback_notices(drafts)

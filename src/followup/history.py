@@ -24,7 +24,7 @@ from . import __version__
 from .drafting import Draft
 from .errors import InputError
 from .facts import Facts, FactsError, find_interviewer
-from .guardrails import Violation, load_policy
+from .guardrails import Policy, Violation, load_policy
 
 HOME_ENV = "FOLLOWUP_HOME"
 DATABASE_NAME = "history.db"
@@ -192,9 +192,9 @@ class History:
 
     # --- writing ---------------------------------------------------------------------
 
-    def start_run(self, facts: Facts, facts_path: str | None, model: str) -> str:
+    def start_run(self, facts: Facts, facts_path: str | None, model: str, policy: Policy | None = None) -> str:
         run_id = new_run_id()
-        send_by = load_policy().send_by_text(facts)
+        send_by = (policy or load_policy()).send_by_text(facts)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO runs (id, created_at, facts_path, facts_hash, facts_json, company, role, model, send_by,"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from .drafting import Draft, DraftFailure
     from .evals import SuiteReport
+    from .guardrails import Policy
     from .guardrails.engine import CheckResult
     from .history import RunSummary
     from .notes import Note
@@ -25,11 +26,11 @@ if TYPE_CHECKING:
 # --- the send-by deadline -------------------------------------------------------------
 
 
-def deadline_line(facts: Facts, now: datetime | None = None) -> str | None:
+def deadline_line(facts: Facts, now: datetime | None = None, policy: Policy | None = None) -> str | None:
     """'send by Thu 16:30, 7 h left', or what to do once the policy's ``send_within_hours`` have passed."""
     from .guardrails import load_policy
 
-    policy = load_policy()
+    policy = policy or load_policy()
     send_by = policy.send_by(facts)
     if send_by is None:
         return None
@@ -44,20 +45,20 @@ def deadline_line(facts: Facts, now: datetime | None = None) -> str | None:
     return f"send by {send_by.strftime('%a %H:%M')}{zone}, {remaining}"
 
 
-def _send_by_text(facts: Facts) -> str | None:
+def _send_by_text(facts: Facts, policy: Policy | None) -> str | None:
     from .guardrails import load_policy
 
-    return load_policy().send_by_text(facts)
+    return (policy or load_policy()).send_by_text(facts)
 
 
 # --- JSON -------------------------------------------------------------------------------
 
 
-def drafts_payload(run_id: str, facts: Facts, drafts: Sequence[Draft]) -> dict[str, object]:
+def drafts_payload(run_id: str, facts: Facts, drafts: Sequence[Draft], policy: Policy | None = None) -> dict[str, object]:
     """The ``--json`` shape of write and regenerate (design.md)."""
     return {
         "run_id": run_id,
-        "send_by": _send_by_text(facts),
+        "send_by": _send_by_text(facts, policy),
         "drafts": [draft.model_dump(mode="json") for draft in drafts],
     }
 

@@ -103,6 +103,7 @@ class Page:
     copy_texts: dict[str, dict[str, str]]
     send_by: str | None = None
     deadline: str | None = None
+    overdue: str = ""  # what the countdown says once the policy's send_within_hours have passed
     tables: list[tuple[str, list[str], list[list[str]]]] = field(default_factory=list)  # (caption, head, rows)
 
 
@@ -266,6 +267,7 @@ def run_page(store: History, run_id: str, now: datetime | None = None) -> Page:
         sections=[Section(None, cards)], copy_texts=copies,
         send_by=load_policy().send_by_text(facts) if unsent else None,
         deadline=(deadline_line(facts, now) if unsent else "every note is marked as sent"),
+        overdue=f"{load_policy().limits.send_within_hours:g} h have passed: send today anyway",
     )
 
 
