@@ -344,3 +344,13 @@ def test_bidirectional_overrides_never_reach_the_output() -> None:
     tricky = "Thanks\u202egnp.exe\u202c and \u2066isolated\u2069"
     assert clean_text(tricky) == clean_line(tricky) == "Thanksgnp.exe and isolated"
     assert clean_text("नमस्ते \u200d👩‍💻") == "नमस्ते \u200d👩‍💻"  # joiners that scripts and emoji need stay
+
+
+def test_a_recording_keeps_no_folder_of_the_recording_machine() -> None:
+    from followup.evals import _scrub_response
+
+    traceback = b'{"error": {"message": "File \\"/srv/me/venv/lib/python3.11/site-packages/llama_cpp/app.py\\""}}'
+    scrubbed = _scrub_response({"headers": {}, "body": {"string": traceback}})["body"]["string"]
+    assert b"/srv/me" not in scrubbed and b"<server venv>/site-packages/llama_cpp/app.py" in scrubbed
+    plain = b'{"choices": [{"message": {"content": "Dear Dana, thank you."}}]}'
+    assert _scrub_response({"headers": {}, "body": {"string": plain}})["body"]["string"] == plain

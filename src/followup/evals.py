@@ -9,6 +9,7 @@ report any error at all.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,11 +311,18 @@ def _json_body(request: object) -> object:
         return text
 
 
+# A server's traceback in an error body names a folder of the recording machine; a cassette keeps none.
+_SERVER_PATH = re.compile(rb"/[^\s\"']*/site-packages/")
+
+
 def _scrub_response(response: dict) -> dict:  # type: ignore[type-arg]
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in SECRET_RESPONSE_HEADERS:
             del headers[name]
+    body = response.get("body", {})
+    if isinstance(body.get("string"), bytes):
+        body["string"] = _SERVER_PATH.sub(b"<server venv>/site-packages/", body["string"])
     return response
 
 
