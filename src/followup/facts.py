@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -210,9 +211,17 @@ def fact_texts(facts: BaseModel, interviewer: int | None = None) -> list[FactTex
     It walks the model, so a field added to it is seen by all of them at once. Settings that
     are a choice of words (tone, format) and dates are not texts of the interview.
     """
+    cached = _VIEWS.get(id(facts))
+    if interviewer is None and cached is not None and cached[0]() is facts:
+        return list(cached[1])
     found: list[FactText] = []
     _walk(facts, "", interviewer, found)
+    if interviewer is None:  # facts are not changed once loaded (a change is a model_copy), so the view keeps
+        _VIEWS[id(facts)] = (weakref.ref(facts), tuple(found))
     return found
+
+
+_VIEWS: dict[int, tuple[weakref.ref[BaseModel], tuple[FactText, ...]]] = {}
 
 
 # What a note may cite as specific to one interviewer (the specificity rules and the composer read these).

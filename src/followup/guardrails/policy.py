@@ -112,9 +112,12 @@ class RulePolicy(BaseModel):
 
     def pattern(self, key: str = "phrases") -> PhraseMatcher | None:
         """The phrase list under ``key`` compiled into one case-insensitive pattern (cached)."""
-        if key not in self._patterns:
-            self._patterns[key] = compile_phrases(self.phrase_list(key), f"{self.id}.{key}")
-        return self._patterns[key]
+        # Through the private-attribute slot: pydantic's __getattr__ for ``self._patterns`` costs
+        # more than the lookup itself, and this runs for every rule on every note.
+        patterns = self.__pydantic_private__["_patterns"]  # type: ignore[index]
+        if key not in patterns:
+            patterns[key] = compile_phrases(self.phrase_list(key), f"{self.id}.{key}")
+        return patterns[key]
 
     def compile(self) -> None:
         """Compile every phrase list now, so a bad pattern is reported when the policy loads."""
