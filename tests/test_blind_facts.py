@@ -1,0 +1,35 @@
+"""Facts files jotted in a hurry by people who had not seen the offline composer (issue 13).
+
+Batch 1 was read as the interviewer would and the composer was then improved on what it got
+wrong; batch 2 was measured untuned. Every ``write`` on them must exit 0, with no fact pasted
+in broken; one note of batch 2 still cites nothing of its interviewer's conversation (a
+question jotted together with the candidate's answer), kept here as a known gap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_helpers import invoke
+
+FOLDER = Path(__file__).resolve().parent / "blind_facts"
+KNOWN_GAPS = {"batch2/hotel_front_desk.yaml": "a yes/no question jotted with the answer given is not cited yet"}
+
+
+def _params() -> list[object]:
+    files = sorted(FOLDER.glob("*/*.yaml"))
+    return [pytest.param(path, id=f"{path.parent.name}/{path.name}",
+                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[key])] if key in KNOWN_GAPS else [])
+            for path in files for key in [f"{path.parent.name}/{path.name}"]]
+
+
+@pytest.mark.parametrize("path", _params())
+def test_every_hurried_facts_file_writes_a_passing_note_offline(path: Path) -> None:
+    result = invoke("write", path, "--model", "offline")
+    assert result.exit_code == 0, result.output
+    assert "FAILED" not in result.stdout
+
+
+def test_both_blind_batches_are_kept() -> None:
+    assert len(list((FOLDER / "batch1").glob("*.yaml"))) == 16 and len(list((FOLDER / "batch2").glob("*.yaml"))) == 16
