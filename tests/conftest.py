@@ -7,6 +7,7 @@ Module-level names (``REPO_ROOT``, ``EXAMPLE``) are for code that runs at import
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -59,6 +60,21 @@ def dana(facts: Facts) -> Interviewer:
 def cli() -> Callable[..., Any]:
     """followup run in-process (an uncaught exception fails the test)."""
     return invoke
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FakeOpenAIServer]]:
+    """``endpoint(reply, key)``: a fake server writing ``reply(request)``, set as the configured
+    endpoint (OPENAI_BASE_URL and OPENAI_API_KEY) for the rest of the test."""
+    with contextlib.ExitStack() as stack:
+        def start(reply: Callable[[dict[str, Any]], str], key: str) -> FakeOpenAIServer:
+            fake = stack.enter_context(FakeOpenAIServer())
+            fake.default = reply
+            monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+            monkeypatch.setenv("OPENAI_API_KEY", key)
+            return fake
+
+        yield start
 
 
 @pytest.fixture

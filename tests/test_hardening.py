@@ -22,7 +22,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,8 @@ def hostile_note(request: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def hostile_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        server.default = hostile_note
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-        yield server
+def hostile_server(endpoint: Callable[..., FakeOpenAIServer]) -> FakeOpenAIServer:
+    return endpoint(hostile_note, API_KEY)
 
 
 def assert_clean(text: str, where: str) -> None:

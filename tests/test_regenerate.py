@@ -18,7 +18,7 @@ import email
 import email.policy
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -511,12 +511,8 @@ def fake_model(request: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as srv:
-        srv.default = fake_model
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-        yield srv
+def server(endpoint: Callable[..., FakeOpenAIServer]) -> FakeOpenAIServer:
+    return endpoint(fake_model, API_KEY)
 
 
 def chat_requests(server: FakeOpenAIServer) -> list[dict[str, Any]]:
