@@ -233,7 +233,8 @@ INTENT_CASES += [("(none)", [], [
     'The orientation you described for new nurses sounds thorough.',
     'Our discussion of the first shift handoff on the night unit was valuable.',
     'I liked how the school gives new teachers a mentor for their first year.',
-    'Your plan to cut dock-to-stock time within two days is ambitious, and I would enjoy working on it.',
+    'Your plan to cut on-call pages with better alert routing within the quarter is ambitious, and I would enjoy working on it.',
+    'I would love to hear how you plan to stage the migration without disrupting the product teams.',
     'I realize I did not mention my forklift certification; I renewed it last spring.',
     'Thank you for being so generous with your time on a busy Friday.',
     'It was clear how much you care about your students.',
@@ -256,6 +257,41 @@ INTENT_CASES += [("(none)", [], [
     'I would enjoy helping plan the volunteer schedule for the spring.',
 ])]
 
+# The kinds the fourth blind batch missed, in other words: pressure across two sentences or to a
+# date in words; pay as a rate; the command staff or third parties run down; a personal hardship;
+# digs at the interview; promises the interviewer never made; a self the facts do not know.
+INTENT_CASES += [
+    ("pressure", ["My landlord needs my answer soon, so it would help to have your decision before then.",
+                  "As I am firming up my plans for the spring, it would help to know where things stand by the tenth of May."],
+     ["I hope the migration lands before then."]),
+    ("compensation", ["I would be grateful to know which shift carries the higher hourly rate.",
+                      "Could you tell me whether the role comes with a bonus tied to uptime?"],
+     ["I enjoyed hearing how the team rates alerts by severity."]),
+    ("employer_criticism", ["Our command staff has let things drift for years.",
+                            "Some of the smaller agencies we partner with honestly can't be trusted with a pager."],
+     ["Some of the smaller teams we support rely on a single on-call engineer."]),
+    ("oversharing", ["It has been a rough year for me personally, with my father in hospice care.",
+                     "Between my divorce and the move, the quiet of the data center was welcome."],
+     ["I enjoyed hearing how the team covers on-call for people on parental leave."]),
+    ("self_deprecation", ["I know I am probably not the polished candidate you were hoping for.",
+                          "I would not blame you if my answers came across as scattered."],
+     ["I am not a typical fit for a startup, and I bring five years of running Kubernetes in production."]),
+    ("grovelling", ["I'm sorry for rambling as much as I did."], ["I was sorry to hear the offsite was cancelled."]),
+    ("process_complaint", ["Perhaps the video call was not the most reliable way to judge a hands-on engineer.",
+                           "I mention Terraform again, since it didn't seem to register when I brought it up."],
+     ["The video call worked well, and the shared screen made the dashboards easy to follow."]),
+    ("claimed_promise", ["As you mentioned, I look forward to the final round next week.",
+                         "Thank you for confirming that the new hire would lead the alert routing work."],
+     ["I would welcome a next round if the team would like to continue the conversation."]),
+    ("title_as_role", ["I would be proud to join Northwind Robotics as Engineering Manager."],
+     ["It was good to hear how you came to join Northwind Robotics as Engineering Manager Dana Whitfield's first hire."]),
+    ("wrong_role", ["I am very interested in the Platform Architect position."],
+     ["I am very interested in the Senior SRE position."]),
+    ("invented_fact", ["As a paramedic for nine years, I stay calm when pages pile up."],
+     ["As a mentor at a coding club for teens, I enjoyed hearing how the team onboards new engineers."]),
+]
+
+
 @pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
 def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
     assert rule in rules_fired(with_sentence(sentence))
@@ -275,6 +311,21 @@ def test_a_pasted_body_without_subject_is_a_warning_only() -> None:
     subject = [v for v in result.violations if v.rule == "subject"]
     assert [v.severity for v in subject] == ["warning"]
     assert "subject" in rules_fired(Note(subject="", body=GOOD_BODY))  # a draft without one still fails
+
+
+def test_a_pasted_note_that_names_neither_company_nor_role_gets_a_warning_only() -> None:
+    body = GOOD_BODY.replace(" about the Senior Site Reliability Engineer role at Northwind Robotics", "")
+    assert "Northwind" not in body and "Reliability" not in body
+    _, result = check_pasted(f"Subject: Thank you\n\n{body}", FACTS, DANA)
+    assert [v.severity for v in result.violations if v.rule == "company_role"] == ["warning"]
+    assert "company_role" in rules_fired(Note(subject="Thank you", body=body))  # a draft must name one
+
+
+def test_an_exclamation_in_the_subject_is_the_subjects_own() -> None:
+    body = GOOD_BODY.replace("Thank you again", "Thank you again!", 1)
+    assert body != GOOD_BODY
+    assert "exclamation" not in rules_fired(Note(subject="Thank you!", body=body))
+    assert "exclamation" in rules_fired(Note(subject="Thank you!", body=body.replace("Dear Dana,", "Dear Dana!")))
 
 
 def test_a_subject_line_and_other_pasted_headers_are_read() -> None:

@@ -36,7 +36,7 @@ def edited_policy(tmp_path: Path, old: str, new: str) -> Path:
      ["rules.profanity.category", "'profesionalism' is not one of", "'professionalism'"]),
     ("    max_counted: 2\n", "    max_counted: two\n", ["rules.gushing.max_counted", "integer", "'two'"]),
     ("    severity: warning\n", "    severity: warn\n", ["rules.stock_phrase.severity", "'warn'"]),
-    ("    pasted_severity: warning", "    pasted_severity: maybe", ["rules.subject.pasted_severity", "'maybe'"]),
+    ("    pasted_severity: warning  # a note", "    pasted_severity: maybe  # a note", ["rules.company_role.pasted_severity", "'maybe'"]),
     ("  max_words: 220", "  max_wrds: 220", ["limits", "unknown option 'max_wrds'"]),
     ("initiatives: [program,", "initiatives: [yes,", ["rules.invented_fact.initiatives", "put it in quotes"]),
     ("    check: shouting\n", "    check: shouting\n    allow: [SRE]\n", ["rules.shouting", "unknown option 'allow'"]),

@@ -100,6 +100,9 @@ class RulePolicy(BaseModel):
     check: str
     category: Category
     severity: Severity
+    # In a note pasted into ``check`` (often an email's body alone, its subject and context elsewhere)
+    # the severity instead of ``severity``; none: the same.
+    pasted_severity: Severity | None = None
     message: str
     enabled: bool = True
     examples: Examples = Field(default_factory=Examples)

@@ -22,6 +22,7 @@ from .policy import Limits, PhraseMatcher, Policy, RulePolicy, Severity, Text, c
 from .text import (
     CASELESS_ADDRESS,
     NUMBER_WORDS,
+    ORDINAL_WORDS,
     STOPWORDS,
     Token,
     Vocabulary,
@@ -56,6 +57,8 @@ def _violation(context: CheckContext, policy: RulePolicy, start: int = 0, end: i
     excerpt = " ".join(source[start:end].split())
     if len(excerpt) > 100:
         excerpt = excerpt[:97] + "..."
+    if severity is None and context.pasted:
+        severity = policy.pasted_severity
     return Violation(
         rule=policy.id, category=policy.category, severity=severity or policy.severity,  # type: ignore[arg-type]
         message=_fill(policy.message, details), excerpt=excerpt, field=field, start=start, end=end,  # type: ignore[arg-type]
@@ -237,9 +240,9 @@ def fewer_exclamations(note: Note, policy: Policy) -> Note:
 @rule("exclamation", fix=fewer_exclamations)
 def exclamation(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     allowed = context.policy.limits.max_exclamations
-    seen = 0
-    for field in ("subject", "body"):
+    for field in ("subject", "body"):  # a "Thank you!" subject is the subject's own, not the note's one
         text = getattr(context.note, field)
+        seen = 0
         for match in re.finditer(r"!+", text):
             seen += 1
             if len(match.group()) > 1 or seen > allowed:
@@ -328,6 +331,8 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
         return
     topic_stems = context.fact_vocabulary.topic_stems
     others = frozenset(s for name, stems in topic_stems.items() if name != person.name for s in stems)
+    # What the whole day shared (the highlights: "the tour of MV Kestrel Bay") tells no conversation apart either.
+    others |= frozenset(content_stems(" ".join(context.facts.interview.highlights)))
     ignore = _context_stems(context)
     if any(find_citation(fact, context.message_tokens, ignore, shared=others) for fact in facts):
         return
@@ -412,9 +417,15 @@ class InventedFactRule(RulePolicy):
     generic_modifiers: list[Text] = Field(default_factory=list)
     # Phrases that introduce a person's name; the name is their first capitalised group.
     name_cues: list[Text] = Field(default_factory=list)
+    # Phrases that attribute a plan to the interviewer; the words after them, to the end of the
+    # clause, mostly new to the facts are an invented plan ("your plan to open on Saturdays").
+    plan_cues: list[Text] = Field(default_factory=list)
+    # Phrases before who the candidate says they are ("As a paramedic"): a person-word new to the facts.
+    identity_cues: list[Text] = Field(default_factory=list)
 
     def compile(self) -> None:
-        self.pattern("name_cues")
+        for key in ("name_cues", "plan_cues", "identity_cues"):
+            self.pattern(key)
 
 
 @rule("invented_fact", needs_facts=True, options=InventedFactRule)
@@ -448,11 +459,15 @@ def invented_fact(context: CheckContext, policy: InventedFactRule) -> Iterator[V
             continue  # "I NEED THIS JOB" is shouting, not three invented names
         if word.lower() in common or word.upper() in allowed_caps or vocabulary.knows(word):
             continue
-        if any(ch.isdigit() for ch in word):
-            continue
+        if ORDINAL_WORDS.get(word.lower()) in known_numbers:
+            continue  # "the Second Symphony" where the facts say "Symphony No. 2"
+        if any(ch.isdigit() for ch in word) and (len(word) > 15 or re.fullmatch(r"[A-Z]{1,2}\d{1,3}[a-z]?|[A-Z][a-z]?-?\d+\w*", word)):
+            continue  # "Q3", "A320", a long ID: a code, not a name; "Route4Me" is a name
         yield from report(word, token.start, token.end)
     yield from (violation for token, found in _invented_counts_and_programs(context, policy, known_numbers)
                 for violation in report(found, token.start, token.end))
+    yield from (violation for found, start, end in [*_invented_plans(context, policy), *_invented_identities(context, policy)]
+                for violation in report(found, start, end))
     cues = policy.pattern("name_cues")
     if cues:
         for match in cues.finditer(body[: context.signoff_start]):
@@ -483,6 +498,33 @@ def title_as_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Vi
                          found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
 
 
+@rule("wrong_role", needs_facts=True, options=TitleAsRoleRule)
+def wrong_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Violation]:
+    """A job named as the one applied for ("the Assistant Winemaker position") that shares no word
+    with the role or the company and is not an interviewer's title (that has its own rule)."""
+    facts = context.facts
+    assert facts is not None
+    known = set(content_stems(f"{facts.role} {facts.company}"))
+    titles = {" ".join(p.title.split(",")[0].lower().split()) for p in facts.interviewers if p.title}
+    for field, match in _matches(context, _named_job_pattern(tuple(policy.job_words))):
+        named = match.group("named")
+        if set(content_stems(named)) & known or not set(content_stems(named)) or " ".join(named.lower().split()) in titles \
+                or named.upper() in _acronyms(facts.role):
+            continue  # the role in other words, or a title (``title_as_role`` speaks to that)
+        if _CANDIDATE_OWN.search(getattr(context.note, field)[max(0, match.start() - 30):match.start()]):
+            continue  # "my Assistant Winemaker job in Mendoza": the candidate's own past
+        yield _violation(context, policy, match.start("named"), match.end("named"), field, found=named, role=facts.role)
+
+
+_CANDIDATE_OWN = re.compile(r"\b(?:my|your|her|his|their|our)\s+(?:(?:current|previous|former|last|old|past)\s+)?$", re.I)
+
+
+@functools.lru_cache(maxsize=16)
+def _named_job_pattern(job_words: tuple[str, ...]) -> re.Pattern[str]:
+    job = "|".join(map(re.escape, job_words)) or "role"
+    return re.compile(rf"(?<![\w'’])(?P<named>[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w-]*){{0,4}})\s+(?:{job})\b")
+
+
 @functools.lru_cache(maxsize=64)
 def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_for: tuple[str, ...]) -> PhraseMatcher | None:
     """"T role", "role of T" or "applying for T", for the titles T, but not "your T role" (theirs)."""
@@ -495,6 +537,8 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
         rf"re:\b(?:{job})\s+of\s+(?:an?\s+|the\s+)?({title})\b",
         rf"re:\b(?:{applied})\s+(?:the\s+|an?\s+|your\s+)?(?:next\s+|new\s+)?(?:position\s+of\s+|role\s+of\s+)?({title})\b"
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
+        rf"re:\bjoin(?:ing)?\s+(?:[\w&.'’-]+\s+){{1,5}}?as\s+(?:an?\s+|the\s+|your\s+)?(?:next\s+|new\s+)?({title})\b"
+        r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’]|(?-i:\s+[A-Z][a-z]))",  # not "join Chief Engineer Ali's team"
     ], "title_as_role")
 
 
@@ -533,6 +577,57 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
             if determined and len(modifiers) >= 2 and len(unknown) * 2 >= len(modifiers):
                 start = modifiers[-1].start
                 yield Token(body[start:token.end], start, token.end), body[start:token.end]
+
+
+def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
+    """(what, start, end) of each plan the note gives the interviewer in words mostly new to the facts."""
+    cues = policy.pattern("plan_cues")
+    if cues is None:
+        return
+    body, message = context.note.body, context.message_tokens
+    generic = {w.lower() for w in policy.generic_modifiers}
+    for match in cues.finditer(body[: context.signoff_start]):
+        clause_end = _CLAUSE_END.search(body, match.end())
+        end = clause_end.start() if clause_end else len(body)
+        words = [t for t in message if match.end() <= t.start < end][:_PLAN_WORDS]
+        content = [t for t in words if t.text.isalpha() and t.lower not in STOPWORDS and t.lower not in generic
+                   and t.lower not in NUMBER_WORDS]
+        unknown = [t for t in content if not _related_to_facts(context.fact_vocabulary, t.lower)]
+        if _ASKED.search(body[max(0, match.start() - 20):match.start()]):
+            continue  # "how you plan to stage it" is the candidate's question, not a claim
+        if len(unknown) >= 3 and len(unknown) * 2 > len(content):
+            stop = words[-1].end
+            yield body[match.start():stop], match.start(), stop
+
+
+def _invented_identities(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
+    """(what, start, end) of each "as a <person>" the candidate claims to be that the facts never mention."""
+    cues = policy.pattern("identity_cues")
+    if cues is None:
+        return
+    body = context.note.body[: context.signoff_start]
+    for match in cues.finditer(body):
+        words = _IDENTITY.match(body, match.end())
+        if not words:
+            continue
+        head = words.group("head")
+        if head.lower() in _NOT_PEOPLE or _related_to_facts(context.fact_vocabulary, head.lower()):
+            continue
+        yield head, words.start("head"), words.end("head")
+
+
+# Up to three words, the last a word for a person ("former ground instructor", "paramedic"), then a break.
+_IDENTITY = re.compile(r"(?:[a-z-]+ ){0,2}(?P<head>[a-z]+(?:er|or|ist|ian|ic|ant|ent|nurse|chef|lead|medic|tech|officer|"
+                       r"parent|mother|father|veteran|volunteer|coach|mentor)s?)\b(?=\s*(?:[,.;:]|for|with|of|in|at|who|myself|I)\b)")
+_NOT_PEOPLE = {"member", "number", "matter", "reminder", "whole", "result", "starter", "order", "former", "other", "rule",
+               "center", "centre", "letter", "paper", "chapter", "layer", "filter", "buffer", "counter", "barrier",
+               "corner", "border", "factor", "sector", "vector", "error", "mirror", "floor", "door", "minor", "major",
+               "component", "element", "agent", "extent", "event", "moment", "point", "basic", "topic", "logic", "music"}
+
+
+_CLAUSE_END = re.compile(r"[.,;:!?\n]|\s(?:and|but|which|so|because|is|are|was|were|sounds?|seems?|looks?|will|would|could)\s")
+_ASKED = re.compile(r"\b(?:how|whether|what|when|where|if)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_PLAN_WORDS = 10  # a plan is said in a few words; past these the clause is about something else
 
 
 _DETERMINERS = {"the", "your", "this", "that", "their", "its", "our", "a", "an", "his", "her"}
@@ -612,17 +707,11 @@ def length_range(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
         yield _violation(context, policy, words=words, low=limits.min_words, high=limits.max_words)
 
 
-class SubjectRule(RulePolicy):
-    pasted_severity: Severity | None = None  # in a note pasted into ``check``, instead of ``severity``
-
-
-@rule("subject", options=SubjectRule)
-def subject(context: CheckContext, policy: SubjectRule) -> Iterator[Violation]:
-    """No subject: an error in a draft, but only ``pasted_severity`` in a note pasted into ``check``,
-    which is often the body of an email alone."""
+@rule("subject")
+def subject(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """No subject (in a note pasted into ``check``, often an email's body alone, see ``pasted_severity``)."""
     if not context.note.subject.strip():
-        severity = policy.pasted_severity if context.pasted else None
-        yield _violation(context, policy, field="subject", severity=severity)
+        yield _violation(context, policy, field="subject")
 
 
 @rule("subject_length")

@@ -258,6 +258,8 @@ def _acronyms_of(text: str) -> set[str]:
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+ORDINAL_WORDS = {w: str(i) for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
