@@ -190,3 +190,22 @@ def test_write_names_what_it_left_out_on_stderr(tmp_path: Path, monkeypatch: pyt
     notices = [line for line in result.stderr.splitlines() if "left out" in line]
     assert len(notices) == 1 and notices[0].startswith("followup: note: interviewers[0].topics[1]: left out")
     assert "the residency program" in result.stdout and "parking" not in result.stdout
+
+
+def test_names_jotted_in_lower_case_are_written_as_names() -> None:
+    facts = Facts.model_validate({
+        "candidate": {"name": "maria lopez"}, "company": "harbor freight logistics", "role": "night shift dispatcher",
+        "interviewers": [{"name": "kenji watanabe", "topics": ["we talked about the new routing software for like 10 min"]},
+                         {"name": "Anna deVries", "topics": ["asked if I can work sundays, said yes"]}]})
+    kenji, anna = (compose(facts, person, Style()) for person in facts.interviewers)
+    assert kenji.body.startswith("Dear Kenji,")
+    assert "Night Shift Dispatcher role at Harbor Freight Logistics" in kenji.body
+    assert kenji.body.rstrip().endswith("Maria Lopez")
+    assert anna.body.startswith("Dear Anna,")  # a name with any capital is kept as its owner wrote it
+    assert "whether I can work Sundays" in anna.body and "that I can." in anna.body  # the yes, said back
+    assert passes_all(facts, {"kenji watanabe": kenji, "Anna deVries": anna})
+
+
+def passes_all(facts: Facts, notes: dict[str, Note]) -> bool:
+    return all(not [v for v in check_note(note, facts, _person(facts, name)).violations if v.severity == "error"]
+               for name, note in notes.items())

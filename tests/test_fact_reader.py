@@ -44,7 +44,7 @@ READINGS = [
     # clarify: corrections, regrets, notes to self, additions
     ("I said I had four years of ICU experience, it is actually six", "clarify", "correction",
      "I have six years of ICU experience"),
-    ("i said 10 yrs but its 12", "clarify", "correction", "it is 12 years"),
+    ("i said 10 yrs but its 12", "clarify", "correction", "I have 12 years of experience"),
     ("told her I worked at FreshMart since 2022, it was 2021", "clarify", "correction", "I have worked at FreshMart since 2021"),
     ("i said I cut deadhead miles 12%, it was like 15%", "clarify", "correction", "I cut deadhead miles 15%"),
     ("I regret not mentioning my CCRN", "clarify", "missing", "my CCRN"),
@@ -66,6 +66,25 @@ READINGS = [
     ("speaks vietnamese + some cantonese", "strengths", "strength_clause", "I speak Vietnamese and some Cantonese"),
     ("ran a 120 cover kitchen", "strengths", "strength_clause", "I ran a 120 cover kitchen"),
     ("dry needling certified", "strengths", "strength_np", "my dry needling certification"),
+    # strengths phrased so "I can also offer ..." fits them
+    ("ex military police", "strengths", "strength_np", "my experience as military police"),
+    ("OSHA 500 trainer", "strengths", "strength_np", "my experience as an OSHA 500 trainer"),
+    ("laminated doughs", "strengths", "strength_np", "experience with laminated doughs"),
+    ("e-discovery w/ Relativity", "strengths", "strength_np", "experience in e-discovery with Relativity"),
+    ("bilingual classroom experience", "strengths", "strength_np", "bilingual classroom experience"),
+    ("good w/ canva, capcut, meta business suite", "strengths", "strength_adj", "good with canva, capcut and meta business suite"),
+    # corrections said with a hedge, or of a word rather than a number
+    ("I said 20 guests but it was 12 walked, oops", "clarify", "correction", "it was 12 guests"),
+    ("I said 3 years but its closer to 2 at the ER clinic", "clarify", "correction", "it is closer to 2 years at the ER clinic"),
+    ("I said 80k views but I think it was 65k", "clarify", "correction", "it was 65k views"),
+    ("said 10 yrs security but it's 12", "clarify", "correction", "it is 12 years of security experience"),
+    ("told her tuesday, meant thursday", "clarify", "correction", "I meant Thursday"),
+    # a note to self or a "should mention" is never a topic, wherever it was jotted
+    ("should mention the safety award", "topics", "missing", "the safety award"),
+    ("note to self: ask about parking", "topics", "unasked", "parking"),
+    # a yes-or-no question with the candidate's yes
+    ("asked if I can work nights - yes", "topics", "question", "whether I can work nights"),
+    ("we both ex navy seabees", "shared_interests", "interest", "we are both former navy seabees"),
     # highlights: about the company, not the candidate's day
     ("unit is opening 8 new beds in march", "highlights", "highlight", "the unit is opening 8 new beds in March"),
     ("they're short staffed on nights", "highlights", "highlight", "you are short staffed on nights"),
@@ -83,6 +102,22 @@ def test_reads_what_the_item_is(item: str, field: str, kind: str, text: str) -> 
 def test_a_correction_keeps_the_figure_first_given() -> None:
     assert read_fact("I said 4 years but it's actually 6", "clarify")[0].wrong == "4"
     assert read_fact("i said I cut deadhead miles 12%, it was like 15%", "clarify")[0].wrong == "12%"
+
+
+@pytest.mark.parametrize(("item", "answer"), [
+    ("she asked if I can work weekends, said yes except sunday mornings", "I can, except Sunday mornings"),
+    ("asked if I'm ok with nights - yes", "I am"),
+    ("asked if I have a CDL, yes", "I do"),
+    ("asked if I can work weekends, said no", ""),  # a no is not repeated back
+    ("asked if I can travel, said yes but she seemed unsure", ""),  # nor an answer that says more than a yes
+])
+def test_a_yes_to_their_question_is_kept_as_the_answer(item: str, answer: str) -> None:
+    read = read_fact(item, "topics")[0]
+    assert (read.kind, read.added) == ("question", answer)
+
+
+def test_a_correction_it_cannot_make_out_is_left_out_not_pasted() -> None:
+    assert [f.kind for f in read_fact("I said 20 but it was more, roughly, like it depends", "clarify")] == ["unusable"]
 
 
 def test_a_topic_with_a_point_after_its_comma_gives_both() -> None:
@@ -127,6 +162,11 @@ TIDYING = [
     ("esp. during overbooking", "especially during overbooking"),
     ("Olive & Thyme", "Olive & Thyme"),
     ("AP style :) and CI/CD", "AP style and CI/CD"),
+    ("we both lived in busan for a while", "we both lived in Busan for a while"),
+    ("both worked in retail", "both worked in retail"),
+    ("a pt refused therapy, 30 pts a day", "a patient refused therapy, 30 patients a day"),
+    ("grew followers 300% at last org", "grew followers 300% at my last organization"),
+    ("list of ~40 bottles, like 40ish wines", "list of about 40 bottles, about 40 wines"),
 ]
 
 

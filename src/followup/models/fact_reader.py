@@ -99,7 +99,10 @@ _SHORTHAND = [
     (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
     (r"\bdoc review\b", "document review"), (r"\bexp\b", "experience"), (r"\binfo\b", "information"),
     (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
-    (r"\bgrads\b", "graduates"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
+    (r"(?<![\w~])~\s?(?=\d)", "about "), (r"\b(\d[\d,.]*)-?ish\b", r"about \1"), (r"\babout about\b", "about"),
+    (r"\b(\d+)[- ]hours? (?=shifts?\b)", r"\1-hour "), (r"\bapps\b(?= (?:from|for|at|in|a|per|each|every)\b|$)", "applications"),
+    (r"\bgrads\b", "graduates"), (r"\bpts\b", "patients"), (r"\b(a|the|one|each|every|new|my) pt\b", r"\1 patient"),
+    (r"\bat (last|current|previous|prior) org\b", r"at my \1 organization"), (r"\b(my|last|current|old|previous|prior) org\b", r"\1 organization"), (r"\bdidnt\b", "did not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
     (r"\bwasnt\b", "was not"), (r"\bisnt\b", "is not"), (r"\bim\b", "I am"), (r"\bive\b", "I have"),
     (r"\b([Hh]e|[Ss]he)s\b", r"\1 is"), (r"\b([Tt]hey)re\b", r"\1 are"), (r"\b[Ww]ho's (?=(?:done|been|worked|led|run|had|seen|built|managed|used|taught)\b)", "who has "),
     (r"\b[Ww]ho's\b", "who is"),
@@ -142,14 +145,18 @@ def tidy(text: str) -> str:
 
 
 _NOT_PLACES = {"home", "scratch", "zero", "school", "work", "there", "here", "college", "abroad", "overseas", "out",
-               "nowhere", "somewhere", "elsewhere", "town", "nothing", "experience"}
+               "nowhere", "somewhere", "elsewhere", "town", "nothing", "experience", "retail", "hospitals", "kitchens",
+               "restaurants", "schools", "clinics", "hotels", "sales", "nursing", "hospitality", "construction", "finance",
+               "person", "teams", "shifts", "rotation", "private", "public", "practice", "general", "theory"}
 
 
 def _capitalise_names(text: str) -> str:
     for lower, proper in _TWO_WORD_NAMES.items():
         text = re.sub(rf"\b{lower}\b", proper, text)
     # "she's from bologna, my family is from modena": one word after "is from" is a place.
-    text = re.sub(r"\b(?:is|are|was|were|am|come|comes|came|'s) from ([a-z]+)\b(?=$|,| and\b)",
+    text = re.sub(r"\b(?:(?:is|are|was|were|am|come|comes|came|'s|both|also|grew up|originally) from|(?:lived|live|living|grew up|"
+                  r"raised|born|based|stationed|studied|worked|trained) in|(?:moved|moving|relocated|relocating) (?:here )?from) "
+                  r"(?:a while in |for a while in |in )?([a-z]+)\b(?=$|,| and\b| for\b| too\b| as\b| early\b| before\b)",
                   lambda m: m.group() if m.group(1) in _NOT_PLACES else m.group()[: -len(m.group(1))] + m.group(1).capitalize(),
                   text)
     text = _AMBIGUOUS_MONTH.sub(lambda m: m.group().capitalize(), text)
@@ -393,21 +400,21 @@ _MISSING = re.compile(
     r"^(?:I\s+)?(?:also\s+)?"
     r"(?P<aux>did not|didn't|didnt|never|forgot to|never got to|neglected to|failed to|meant to|wanted to|want to|need to|"
     r"should have|wish I(?: had| would have| would)?|regret not|could have|would like to|'d like to|"
-    r"must|have to|gotta|remember to)?\s*(?:get to |have a chance to |have time to |got to )?"
+    r"must|have to|gotta|remember to|should|ought to)?\s*(?:get to |have a chance to |have time to |got to )?"
     r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
     r"show(?:ed|n|ing)?|describe[d]?|describing|cover(?:ed|ing)?|share[d]?|sharing|highlight(?:ed|ing)?|"
     r"ask(?:ed|ing)? about|ask(?:ed|ing)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
     r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:that\s+)?(?P<rest>.+)$", re.I)
-_BASE_VERB = re.compile(r"^(?:mention|say|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
+_BASE_VERB = re.compile(r"^(?:mention|say|ask about|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
 _NOTE_TO_SELF = re.compile(r"^(?:note to self|reminder|n\.?b\.?|remember)\s*[-:,]?\s*(?P<rest>.+)$", re.I)
 _ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)"
                             r"\s*[:-]?\s+(?:that\s+)?", re.I)
 _CORRECTION = re.compile(
     r"^(?:correction\s*[-:,]?\s*)?(?:I\s+)?(?:said|told (?:her|him|them|the panel)|mentioned|put|wrote|claimed)\s+(?:that\s+)?(?P<said>.+?)"
     r"\s*(?:,|;|\s-\s|\bbut\b|\bwhen\b)+\s*(?:but\s+)?(?:(?P<subject>it|that|the real number|the number|the answer|really|in fact)?\s*"
-    r"(?P<verb>is|was|'s|are|were|I meant|meant)?\s*)?(?:actually|really|in fact)?\s*(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
+    r"(?P<verb>is|was|'s|its|are|were|I meant|meant)?\s*)?(?:actually|really|in fact)?\s*(?P<hedge>(?:closer to|more like|nearer|about|around|roughly|approx(?:imately)?\.?)\s+)?(?P<real>[\w.,%+-]+(?:\s+[\w%.-]+){0,4}?)"
     r"(?:\s+(?:actually|really))?$", re.I)
-_NUMBER = r"\d+(?:\.\d+)?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+_NUMBER = r"\d+(?:\.\d+)?[km]?%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
 _FOLLOWUP = re.compile(r"\b(?:my\s+)?(?:answer|response|reply|example)\s+(?:to|about|on|regarding|around|for)\s+(?:the\s+question\s+(?:about|on)\s+)?"
                        r"(?P<subject>.+?)(?:\s+(?:was|were|felt|came out|came across|sounded|seemed|got|wasn't|was not|"
                        r"lacked|missed|skipped|did not|didn't)\b.*)?$"
@@ -500,11 +507,28 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
     text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
     text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
                   "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
-    if (match := _CORRECTION.match(text)) and (found := _correction(match)):
-        return (found,)
+    if match := _CORRECTION.match(re.sub(r"\s{2,}", " ", _HEDGED_FIGURE.sub(r"\g<verb> \g<hedge> ", text))):
+        if found := _correction(match):
+            return (found,)
+        if meant := _MEANT.match(text):
+            return (("correction", f"I meant {meant.group('real')}", meant.group("said"), ""),)
+        if re.search(r"\d", text) and re.match(r"^(?:I\s+)?(?:said|told)\b", text, re.I):
+            return _unusable(text)  # a correction of a figure it cannot make out: never pasted as said
+    return _as_jotted_clarification(text, strict)
+
+
+# "told her tuesday, meant thursday": a word said for another.
+_MEANT = re.compile(r"^(?:I\s+)?(?:said|told (?:her|him|them|the panel))\s+(?P<said>[\w.:-]+(?: [\w.:-]+)?)\s*(?:,|;|\bbut\b|\s-\s)+\s*"
+                    r"(?:but\s+)?(?:I\s+)?meant\s+(?P<real>[\w.:-]+(?: [\w.:-]+){0,2})$", re.I)
+# "but I think it was 65k", "but its closer to 3000": the hedge kept before the figure, the filler dropped.
+_HEDGED_FIGURE = re.compile(r"\b(?:I think |I believe |probably )?(?P<verb>it was|it is|it's|its|it were)\s+"
+                            r"(?P<hedge>closer to|more like|nearer|about|around|roughly|approx(?:imately)?\.?)?\s*(?=\d)", re.I)
+
+
+def _as_jotted_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
     to_self = _NOTE_TO_SELF.match(text)
-    if to_self and not strict:
-        text = to_self.group("rest")
+    if to_self:  # a note to self is never a topic, wherever it was jotted
+        text, strict = to_self.group("rest"), False
     if match := _ADDITION_LEAD.match(text):
         return None if strict else (_as_clause_to_add(text[match.end():]),)
     match = _MISSING.match(text)
@@ -522,7 +546,7 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
             rest = "that " + rest
         kind = "explain" if verb.startswith(("explain", "describ", "go into", "went into", "walk")) else "missing"
         return ((kind, rest, "", ""),)
-    if to_self and not strict:
+    if to_self:
         return _unusable(text)
     return None
 
@@ -534,9 +558,11 @@ def _correction(match: re.Match[str]) -> Read | None:
     real_number = re.match(rf"^(?:{_NUMBER})(?=\b|%|x\b)[%x]?", real, re.I)
     if not number or not real_number:
         return None
-    unit = real[real_number.end():].strip()
+    unit = re.sub(r"^[a-z]+ed\b\s*", "", real[real_number.end():].strip())  # "it was 12 walked": 12 of what was said
     percent = said[number.end(): number.end() + 1] in ("%", "x") and said[number.end(): number.end() + 1]
-    corrected = said[: number.start()] + re.sub(r"(?<=\d)[%x]$", "", real_number.group()) + said[number.end():]
+    hedge = (match.group("hedge") or "").strip()
+    figure = re.sub(r"(?<=\d)[%x]$", "", real_number.group())
+    corrected = said[: number.start()] + (f"{hedge} " if hedge else "") + figure + said[number.end():]
     if unit and unit.lower() not in corrected.lower():
         if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
             return None  # "10 years but it's 12 months": not the same measure
@@ -551,6 +577,9 @@ def _correction(match: re.Match[str]) -> Read | None:
             return ("correction", statement, wrong, "")  # "our ROAS was 4x"
         if _is_clause(statement):
             return None
+        statement = _years_of(statement)  # "12 years security": "12 years of security experience"
+        if re.fullmatch(rf"(?:about |closer to )?{_YEARS}", statement):
+            return ("correction", f"I have {statement} of experience", wrong, "")  # "I said 4 years but it's 6"
         tense = "was" if (match.group("verb") or "").lower() in ("was", "were") or re.match(r"^\d{4}\b", statement) \
             else "is"
         statement = f"it {tense} {statement}"
@@ -605,6 +634,11 @@ _YEARS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 
 
 def _as_strength(text: str) -> Read:
+    kind, phrase, wrong, added = _strength_read(text)
+    return (kind, _offerable(phrase) if kind == "strength_np" else phrase, wrong, added)
+
+
+def _strength_read(text: str) -> Read:
     parts = [p.strip() for p in re.split(r"[,;]\s*(?![^()]*\))", text) if p.strip()]
     read = [_strength_part(p) for p in parts]
     read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
@@ -615,6 +649,10 @@ def _as_strength(text: str) -> Read:
         items = [p.removeprefix("my ") for _, p in read]  # "SEO, paid social, email": a list of skills
         return ("strength_np", ", ".join(items[:-1]) + " and " + items[-1], "", "")
     rest = [p for k, p in read[1:] if k == "strength_np" and len(p.split()) >= 2]
+    if kind == "strength_adj" and re.search(r"\b(?:with|in|at|on)\s+\S+$", phrase) and \
+            all(k == "strength_np" and len(p.split()) <= 3 for k, p in read[1:]):
+        items = [phrase, *(p.removeprefix("my ") for _, p in read[1:])]  # "good w/ canva, capcut": more of the same
+        return (kind, ", ".join(items[:-1]) + " and " + items[-1], "", "")
     if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
         return (kind, " and ".join(p for _, p in read), "", "")
     if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
@@ -651,7 +689,8 @@ def _strength_part(text: str) -> tuple[str, str]:
         return ("strength_clause", text)
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
                 r"trilingual|organi[sz]ed|reliable|flexible|detail-oriented|used|familiar|quick|fast|able|happy|"
-                r"available|licensed|trained|proficient|confident|fine|federally|state)\b", text, re.I):
+                r"available|licensed|trained|proficient|confident|fine|federally|state)\b", text, re.I) \
+            and not re.match(r"^\w+ (?:[\w-]+ )?(?:experience|skills?|background|knowledge|training|expertise)\b", text):
         return ("strength_adj", _lower_first(text))
     if match := _PRESENT_START.match(text):
         verb = match.group()
@@ -668,10 +707,41 @@ def _strength_part(text: str) -> tuple[str, str]:
     return ("strength_np", _lower_first(text))
 
 
+# What a strength can be offered as: "I can also offer my CLT certification", "10 years of ...".
+_OFFERABLE_HEAD = re.compile(
+    r"\b(?:experience|background|skills?|certifications?|certificates?|licen[cs]es?|degrees?|training|knowledge|expertise|"
+    r"record|portfolio|fluency|credentials?|years?|hours?|command|understanding|eye|ability|abilities|endorsements?|"
+    r"clearance|permit|card|CDL|[A-Z]{2,}[\w-]*)\b")
+# A strength named by the person it makes the candidate: "ex military police", "OSHA 500 trainer".
+_PERSON_HEAD = re.compile(r"^(?:ex[- ]|former |retired )?(?P<who>(?:[\w-]+ ){0,3}(?:police|officer|trainer|instructor|veteran|"
+                          r"medic|EMT|paramedic|nurse|coach|teacher|tutor|driver|operator|supervisor|lead|captain|sergeant|"
+                          r"marine|soldier|volunteer|firefighter|chef|cook|baker|mechanic|technician|tech|interpreter|"
+                          r"translator|lifeguard|counselor|counsellor|mentor|preceptor|manager|owner))$", re.I)
+
+
+def _offerable(phrase: str) -> str:
+    """A strength phrased so "I can also offer ..." fits it: a person it makes the candidate becomes
+    "my experience as ...", a craft ("laminated doughs") becomes "experience with ..."."""
+    bare = phrase.removeprefix("my ")
+    if match := _PERSON_HEAD.match(bare):
+        who = match.group("who")
+        return f"my experience as {who}" if who.lower().endswith("police") else f"my experience as {_article(who)} {who}"
+    head = re.split(r",| with | in | at | for | on | including ", bare)[0]
+    if phrase.startswith("my ") or _OFFERABLE_HEAD.search(head) or _LANGUAGE.search(head):
+        return phrase
+    return f"experience {'in' if ' with ' in phrase else 'with'} {phrase}"
+
+
+_LANGUAGE = re.compile(r"\b(?:English|Spanish|French|German|Portuguese|Italian|Mandarin|Cantonese|Japanese|Korean|Arabic|"
+                       r"Hindi|Russian|Polish|Vietnamese|Tagalog|Creole|ASL|Swedish|Yoruba|Somali|Farsi|Greek|Turkish|Dutch)\b")
+
+
 def _years_of(text: str) -> str:
     """"12 years commercial wiring" reads "12 years of commercial wiring experience"."""
     match = re.match(rf"^(?P<n>{_YEARS}) (?P<adverb>(?:mostly|mainly|primarily) )?(?P<what>.+?)"
                      r"(?P<rest> (?:in|at|with|on|for|including)\b.*)?$", text)
+    if match and re.match(r"^[a-z]{3,}ing\b", match.group("what")) and not re.match(r"^(?:doing|working)\b", match.group("what")):
+        return f"{match.group('n')} of experience {match.group('what')}{match.group('rest') or ''}"  # "4 years reading apps"
     if not match or re.match(r"^(?:of|in|as|with|at|on|experience|doing|working)\b|^[a-z]+ing\b", match.group("what")):
         return text
     what, rest, adverb = match.group("what"), match.group("rest") or "", match.group("adverb")
@@ -719,7 +789,7 @@ def _as_interest(text: str) -> Read:
         what = re.sub(r"\s+-\s+(.+)$", r" (\1)", same.group("what"))
         return ("interest", f"we have the same {what}", "", "")
     if match := _BOTH.match(text):
-        rest = text[match.end():]
+        rest = re.sub(r"^ex[- ](?=[a-z])", "former ", text[match.end():], flags=re.I)  # "both ex navy": former Navy
         first = rest.split(" ", 1)[0]
         if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|ex-[\w-]+|former|retired|veterans?|"
                     r"certified|licensed|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
@@ -756,8 +826,11 @@ def _topic_reads(text: str) -> tuple[Read, ...]:
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
     if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
         aside = match.group(2)
+        if _YES.match(aside):
+            text = f"{match.group(1)}, {aside}"  # "asked if I can work nights - yes": the answer, as after a comma
         clause = _CLAUSE_START.match(aside) or _has_finite_verb(aside)
-        text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
+        if not _YES.match(aside):
+            text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
     head, asides = _head_and_asides(text)
     if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
         head, asides = text, []  # "did a stage, made the braised short rib": one moment
@@ -766,7 +839,9 @@ def _topic_reads(text: str) -> tuple[Read, ...]:
         return (_one_topic(text),) if "," not in text else (first,)
     found = [first]
     for aside in asides:
-        if re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
+        if found[0][0] == "question" and (answer := _answer_to(found[0][1], aside)):
+            found[0] = (*found[0][:3], answer)  # "asked if I can work weekends, said yes except sundays"
+        elif re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
             kind, phrase, wrong, added = found[0]
             joined = f"{phrase[:-1]}, {aside})" if phrase.endswith(")") else f"{phrase} ({aside})"
             found[0] = (kind, joined, wrong, added)  # "a typical week, 50-60 hours"; "in Tacoma (3 acres, 2.1M budget)"
@@ -878,6 +953,26 @@ def _yes_no_question(rest: str, text: str) -> Read:
     if re.match(r"^(?:if|whether) I (?:had|have) (?:any )?(?:questions|more questions)\b", rest):
         return ("unusable", text, "", "")  # "asked if I had questions": every interview ends so
     return ("question", re.sub(r"^if\b", "whether", rest), "", "")
+
+
+_YES = re.compile(r"^(?:and )?(?:I )?(?:said |told (?:her|him|them) )?(?:yes|yep|yeah|yup|sure|absolutely|definitely)\b[\s,.!-]*(?P<rest>.*)$", re.I)
+_ANSWER_VERB = re.compile(r"^whether I(?:'m| am)?\s*(?P<verb>can|could|would|will|am|'m|have|had|do|did|[a-z]+)?\b", re.I)
+
+
+def _answer_to(question: str, aside: str) -> str:
+    """The candidate's yes to a yes-or-no question, as a clause: "I can, except Sunday mornings"
+    for "whether I can work weekends" and "said yes except sunday mornings"; "" for anything else
+    (a no, a hedge, or an answer that says more than a few words can carry)."""
+    yes, shape = _YES.match(aside), _ANSWER_VERB.match(question)
+    if not (yes and shape):
+        return ""
+    verb = (shape.group("verb") or "").lower()
+    rest = yes.group("rest").strip(" .")
+    if re.search(r"\b(?:she|he|they|her|him|them|but|maybe|not sure|idk)\b", rest, re.I) or len(rest.split()) > 6:
+        return ""
+    clause = {"can": "I can", "could": "I can", "would": "I would", "will": "I will", "am": "I am", "'m": "I am"}.get(
+        verb, "I am" if re.match(r"^whether I(?:'m| am)\b", question) else "I do")
+    return f"{clause}, {_lower_first(rest)}" if rest else clause
 
 
 # "you want someone who can mentor ...": who they are looking for, cited as "you mentioned wanting someone who ..."

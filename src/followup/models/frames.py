@@ -15,7 +15,7 @@ FRAMES: dict[str, list[str]] = {
         "Thank you for {meeting} about the {role} role at {company}.",
         "Thank you for your time during my interview for the {role} role at {company}.",
         "Thanks for taking the time to talk with me about the {role} role at {company}.",
-        "I appreciated the chance to talk with you about the {role} role at {company}. Thank you for your time.",
+        "Thank you for the chance to talk with you about the {role} role at {company}.",
         "Thank you for a thoughtful conversation about the {role} role at {company}.",
         "Thank you for the time you spent with me on the {role} role at {company}.",
     ],
@@ -24,7 +24,7 @@ FRAMES: dict[str, list[str]] = {
         "Thank you for the time you gave me during my interview for the {role} position at {company}.",
         "Thank you for the opportunity to discuss the {role} position at {company} with you.",
         "Thank you for the thoughtful conversation regarding the {role} position at {company}.",
-        "I am grateful for the time you took to discuss the {role} position at {company} with me. Thank you.",
+        "Thank you for taking the time to discuss the {role} position at {company} with me.",
     ],
     # The first fact cited, by what kind of fact it is.
     "first.topic": [
@@ -94,6 +94,12 @@ FRAMES: dict[str, list[str]] = {
         "I appreciated that you asked {x}.",
         "I was glad you asked {x}, and I was pleased to answer.",
         "I appreciated your question about {x}, and I was glad you asked it.",
+    ],
+    # A yes-or-no question of theirs and the candidate's yes: {x} "whether I can work weekends", {added} "I can".
+    "first.question_answered": [
+        "When you asked {x}, I was glad to confirm that {added}.",
+        "Thank you for asking {x}; as I said, {added}.",
+        "I was glad you asked {x}, and to confirm that {added}.",
     ],
     # The subject of a regret, without the regret: "the case study".
     "first.exercise": [
@@ -221,6 +227,10 @@ FRAMES: dict[str, list[str]] = {
         "Thank you as well for asking {x}.",
         "I also appreciated that you asked {x}.",
     ],
+    "later.question_answered": [
+        "I was also glad you asked {x}; as I said, {added}.",
+        "When you asked {x}, I was glad to confirm that {added}.",
+    ],
     "later.exercise": [
         "I also appreciated the chance to work through {x}.",
         "Working through {x} was useful as well.",
@@ -295,9 +305,9 @@ FRAMES: dict[str, list[str]] = {
         "I would bring {x} to that work.",
     ],
     "related.strength_adj": [
-        "That matters to me, since I am {x}.",
-        "It plays to my strengths, since I am {x}.",
-        "That suits me, as I am {x}.",
+        "On that front, I am {x}.",
+        "It is an area where I feel at home, as I am {x}.",
+        "That is an area I know well; I am {x}.",
     ],
     "related.strength_clause": [
         "That is close to my own experience; for example, {x}.",
@@ -314,7 +324,7 @@ FRAMES: dict[str, list[str]] = {
         "What I would bring to the team includes {x}.",
     ],
     "alone.strength_adj": [
-        "I am also {x}, which I would bring to the team.",
+        "I would add that I am {x}.",
         "You may also find it useful to know that I am {x}.",
         "It may help to know that I am {x}.",
     ],

@@ -167,7 +167,8 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     own = read_interviewer_facts(facts, seat) if seat < len(facts.interviewers) else \
         {"topics": [], "shared_interests": [], "clarify": []}
     candidate = read_candidate_facts(facts)
-    values = {"role": facts.role, "company": facts.company, "a_role": f"{_article(facts.role)} {facts.role}",
+    role = proper_case(facts.role)
+    values = {"role": role, "company": proper_case(facts.company), "a_role": f"{_article(role)} {role}",
               "meeting": {"video": "speaking with me", "phone": "speaking with me"}.get(facts.interview.format or "",
                                                                                       "meeting with me")}
 
@@ -181,16 +182,18 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
     thanks = pick("thanks", values)
     # The first fact cited is said in a phrasing that the guardrails count as citing it.
-    first_forms = {id(f): pick(citations.first_slot(f), values, x=f.text, keep=lambda text, f=f: citations.cites(f, text))
-                   if i == 0 else pick(f"first.{_kind(f)}", values, x=f.text) for i, f in enumerate(references)}
-    later_forms = {id(f): pick(f"later.{_kind(f)}", values, x=f.text) for f in references}
+    first_forms = {id(f): pick(citations.first_slot(f), values, x=f.text, added=f.added, keep=lambda text, f=f: citations.cites(f, text))
+                   if i == 0 else pick(f"first.{_kind(f)}", values, x=f.text, added=f.added) for i, f in enumerate(references)}
+    later_forms = {id(f): pick(f"later.{_kind(f)}", values, x=f.text, added=f.added) for f in references}
     related = {id(s): pick(f"related.{s.kind}", values, x=s.text) for s in strengths}
     alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
     clarifications = {id(f): _clarification(f, pick, values) for f in clarify_facts}
     highlight_lines = {id(h): pick("highlight", values, x=h.text) for h in highlights}
     renewal_after = pick("renewal.after_highlight", values, after=tuple(highlight_lines.values()))
     renewal_alone = pick("renewal", values, after=tuple(alone.values()))
-    closing = pick("closing", values, after=(renewal_after, renewal_alone))
+    closing = pick("closing", values, after=(renewal_after, renewal_alone),
+                   keep=lambda text: not _ECHOED_WORD.search(text) or not any(
+                       _ECHOED_WORD.search(renewal) for renewal in (renewal_after, renewal_alone)))
     signoff = pick("signoff", values)
 
     # What this style keeps.
@@ -340,11 +343,15 @@ def _citing_first(references: list[Fact], own: dict[str, list[Fact]], citations:
     return [leader, *rest]
 
 
+# A word a closing must not say again when the sentence before it has ("what comes next ... next steps").
+_ECHOED_WORD = re.compile(r"\b(?:next|soon|again)\b")
+
+
 def _kind(fact: Fact) -> str:
     if fact.kind == "topic" and _ABOUT_SELF.match(fact.text):
         return "topic_self"
     if fact.kind == "question" and fact.text.startswith("whether "):
-        return "question_whether"  # "Thank you for asking whether I can work weekends": the word they used, asked
+        return "question_answered" if fact.added else "question_whether"  # "Thank you for asking whether I can work weekends": the word they used, asked
     return fact.kind
 
 
@@ -433,7 +440,19 @@ def _seat(facts: Facts, interviewer: Interviewer) -> int:
 
 
 def _greeting(facts: Facts, interviewer: Interviewer, tone: str) -> str:
-    return f"Dear {_address(facts, interviewer, tone)},"
+    return f"Dear {proper_case(_address(facts, interviewer, tone))},"
+
+
+_MINOR_WORDS = {"of", "and", "the", "for", "at", "in", "on", "a", "an", "to", "with", "de", "la", "van", "von", "da"}
+
+
+def proper_case(name: str) -> str:
+    """A name jotted all in lower case ("harbor freight logistics", "kenji") as a name is written;
+    one with any capital is left as its owner wrote it ("deVries", "iHeart")."""
+    if any(ch.isupper() for ch in name):
+        return name
+    words = name.split(" ")
+    return " ".join(w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
@@ -485,7 +504,7 @@ def _titled_name(interviewer: Interviewer) -> str:
 
 
 def _signature(facts: Facts, signoff: str) -> str:
-    lines = [signoff, facts.candidate.name]
+    lines = [signoff, proper_case(facts.candidate.name)]
     contact = " | ".join(filter(None, [facts.candidate.email, facts.candidate.phone]))
     if contact:
         lines.append(contact)
@@ -493,8 +512,8 @@ def _signature(facts: Facts, signoff: str) -> str:
 
 
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    subject = pick("subject", {"role": facts.role, "company": facts.company,
-                               "name": _address(facts, interviewer, tone)})
+    subject = pick("subject", {"role": proper_case(facts.role), "company": proper_case(facts.company),
+                               "name": proper_case(_address(facts, interviewer, tone))})
     return subject if len(subject) <= load_policy().limits.max_subject_chars else "Thank you for your time"
 
 
