@@ -292,6 +292,29 @@ INTENT_CASES += [
 ]
 
 
+# The kinds the fifth blind batch missed, in other words.
+INTENT_CASES += [
+    ("employer_criticism", ["At my current company nobody upstairs is willing to spend a cent on monitoring.",
+                            "The competitors across town have turned their support desk into little more than a script.",
+                            "My current lead tends to see reliability as a box-ticking exercise."],
+     ["My current company taught me to write runbooks before launch."]),
+    ("oversharing", ["My partner and I separated in the spring, and some weeks work has been keeping me steady.",
+                     "The last year has been very hard at home, and I have barely slept."],
+     ["I enjoyed hearing how the team hands over on-call before a holiday."]),
+    ("process_complaint", ["I do hope I will actually hear back this time, if anyone had the chance to read my application.",
+                           "The design exercise was squeezed into very little time, and I am not sure it showed what I can do."],
+     ["The design exercise was a good way to talk through alert routing together."]),
+    ("presumption", ["I'd suggest we sit down with the on-call engineers during my first week."],
+     ["I would suggest we look at the alert routing data together if there is a next round."]),
+    ("desperation", ["Honestly, I don't have a plan B if this doesn't work out.", "Anything you can do to put in a good word would mean a lot."],
+     ["A good on-call rotation always has a plan for the second page."]),
+    ("invented_fact", ["I look forward to seeing the new imaging wing when it opens.",
+                       "Cutting on-call pages by 45% with better alert routing is ambitious."],
+     ["Cutting on-call pages by 40% with better alert routing is ambitious.", "I hope the new Kubernetes cluster comes up smoothly."]),
+    ("over_familiar", ["Thanks again for the chat, mate."], ["I spent five years as mate on a research vessel before moving into operations."]),
+]
+
+
 @pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
 def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
     assert rule in rules_fired(with_sentence(sentence))

@@ -23,6 +23,7 @@ from .text import (
     CASELESS_ADDRESS,
     NUMBER_WORDS,
     ORDINAL_WORDS,
+    SPELLED_OUT_UNITS,
     STOPWORDS,
     Token,
     Vocabulary,
@@ -30,6 +31,7 @@ from .text import (
     find_citation,
     numbers_in,
     signoff_line,
+    stem,
     tokens,
 )
 
@@ -332,12 +334,17 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     topic_stems = context.fact_vocabulary.topic_stems
     others = frozenset(s for name, stems in topic_stems.items() if name != person.name for s in stems)
     # What the whole day shared (the highlights: "the tour of MV Kestrel Bay") tells no conversation apart either.
-    others |= frozenset(content_stems(" ".join(context.facts.interview.highlights)))
+    others |= _stems_of(tuple(context.facts.interview.highlights))
     ignore = _context_stems(context)
     if any(find_citation(fact, context.message_tokens, ignore, shared=others) for fact in facts):
         return
     examples = "; ".join(f'"{fact}"' for fact in facts[:2])
     yield _violation(context, policy, examples=examples)
+
+
+@functools.lru_cache(maxsize=64)
+def _stems_of(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(content_stems(" ".join(texts)))
 
 
 @rule("company_role", needs_facts=True)
@@ -415,6 +422,9 @@ class InventedFactRule(RulePolicy):
     initiatives: list[Text] = Field(default_factory=list)
     # Words before a program that describe it without saying what it is.
     generic_modifiers: list[Text] = Field(default_factory=list)
+    # Places and equipment, and the words that make one new: "the new isolation ward".
+    facilities: list[Text] = Field(default_factory=list)
+    new_words: list[Text] = Field(default_factory=list)
     # Phrases that introduce a person's name; the name is their first capitalised group.
     name_cues: list[Text] = Field(default_factory=list)
     # Phrases that attribute a plan to the interviewer; the words after them, to the end of the
@@ -426,6 +436,22 @@ class InventedFactRule(RulePolicy):
     def compile(self) -> None:
         for key in ("name_cues", "plan_cues", "identity_cues"):
             self.pattern(key)
+
+    @functools.cached_property
+    def initiative_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.initiatives)
+
+    @functools.cached_property
+    def generic_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.generic_modifiers)
+
+    @functools.cached_property
+    def facility_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.facilities)
+
+    @functools.cached_property
+    def new_word_set(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.new_words)
 
 
 @rule("invented_fact", needs_facts=True, options=InventedFactRule)
@@ -466,6 +492,7 @@ def invented_fact(context: CheckContext, policy: InventedFactRule) -> Iterator[V
         yield from report(word, token.start, token.end)
     yield from (violation for token, found in _invented_counts_and_programs(context, policy, known_numbers)
                 for violation in report(found, token.start, token.end))
+    yield from (violation for found, start, end in _miscounted(context) for violation in report(found, start, end))
     yield from (violation for found, start, end in [*_invented_plans(context, policy), *_invented_identities(context, policy)]
                 for violation in report(found, start, end))
     cues = policy.pattern("name_cues")
@@ -506,7 +533,7 @@ def wrong_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Viola
     assert facts is not None
     known = set(content_stems(f"{facts.role} {facts.company}"))
     titles = {" ".join(p.title.split(",")[0].lower().split()) for p in facts.interviewers if p.title}
-    for field, match in _matches(context, _named_job_pattern(tuple(policy.job_words))):
+    for field, match in _named_jobs(context, tuple(policy.job_words)):
         named = match.group("named")
         if set(content_stems(named)) & known or not set(content_stems(named)) or " ".join(named.lower().split()) in titles \
                 or named.upper() in _acronyms(facts.role):
@@ -519,10 +546,26 @@ def wrong_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Viola
 _CANDIDATE_OWN = re.compile(r"\b(?:my|your|her|his|their|our)\s+(?:(?:current|previous|former|last|old|past)\s+)?$", re.I)
 
 
+def _named_jobs(context: CheckContext, job_words: tuple[str, ...]) -> Iterator[tuple[str, re.Match[str]]]:
+    """(field, match) of each capitalised name just before a job word ("Assistant Winemaker position"):
+    the job words are found first, as they are rare, and only the words before them are read."""
+    jobs, named = _job_patterns(job_words)
+    for field in ("subject", "body"):
+        text = getattr(context.note, field)
+        for job in jobs.finditer(text):
+            window = max(0, job.start() - _NAME_WINDOW)
+            if match := named.search(text, window, job.start()):
+                yield field, match
+
+
+_NAME_WINDOW = 80  # characters before a job word: five capitalised words
+
+
 @functools.lru_cache(maxsize=16)
-def _named_job_pattern(job_words: tuple[str, ...]) -> re.Pattern[str]:
+def _job_patterns(job_words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     job = "|".join(map(re.escape, job_words)) or "role"
-    return re.compile(rf"(?<![\w'’])(?P<named>[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w-]*){{0,4}})\s+(?:{job})\b")
+    return (re.compile(rf"\b(?:{job})\b"),
+            re.compile(r"(?<![\w'’])(?P<named>[A-Z][\w-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w-]*){0,4})\s+$"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -546,8 +589,8 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
                                   known_numbers: set[str]) -> Iterator[tuple[Token, str]]:
     """(where, what) of counts in words and named programs that the facts do not hold."""
     vocabulary = context.fact_vocabulary
-    initiatives = {w.lower() for w in policy.initiatives}
-    generic = {w.lower() for w in policy.generic_modifiers}
+    initiatives, generic = policy.initiative_set, policy.generic_set
+    facilities, new_words = policy.facility_set, policy.new_word_set
     message = context.message_tokens
     body = context.note.body
     for index, token in enumerate(message):
@@ -556,6 +599,12 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
             counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
             if any(vocabulary.knows(t.text) for t in counted):  # "seven booster stations" where the facts say three
                 yield token, token.text
+        if token.lower in facilities and index >= 2 and not vocabulary.knows(token.text):
+            # "the new isolation ward": a new place named in a word the facts never use
+            before, new = message[index - 1], message[index - 2]
+            if new.lower in new_words and before.text.isalpha() and before.lower not in STOPWORDS \
+                    and not _related_to_facts(vocabulary, before.lower) and not before.text[0].isupper():
+                yield Token(body[new.start:token.end], new.start, token.end), body[before.start:token.end]
         if token.lower in initiatives:
             # "the|your|its|museum's [generic words] W1 W2 program": two or more words naming it
             modifiers: list[Token] = []
@@ -579,14 +628,36 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
                 yield Token(body[start:token.end], start, token.end), body[start:token.end]
 
 
+def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
+    """A number the facts give, but for something else: "18 operating rooms" where the facts say 14
+    operating rooms (and 18 months), "the 40-barrel brewhouse" where they say 30-barrel."""
+    counted = context.fact_vocabulary.counted
+    if not counted:
+        return
+    body = context.note.body
+    for match in _NOTE_COUNT.finditer(body):
+        number, word = match.group(1).replace(",", ""), match.group(2).lower()
+        given = counted.get(stem(SPELLED_OUT_UNITS.get(word, word))) if word not in STOPWORDS else None
+        if given and number not in given and not _clock_time(body, match.start(1), match.end(1)):
+            yield match.group(), match.start(), match.end()
+
+
+_NOTE_COUNT = re.compile(r"(?<![\w.,$])(\d[\d,]*(?:\.\d+)?)(?:-|\s+)([A-Za-z]{3,})\b")
+
+
 def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
     """(what, start, end) of each plan the note gives the interviewer in words mostly new to the facts."""
     cues = policy.pattern("plan_cues")
     if cues is None:
         return
     body, message = context.note.body, context.message_tokens
-    generic = {w.lower() for w in policy.generic_modifiers}
-    for match in cues.finditer(body[: context.signoff_start]):
+    lowered = body.lower()
+    if not any(word in lowered for word in _PLAN_WORDS_SEEN):
+        return  # most notes give the interviewer no plan: no need to scan
+    for match in cues.finditer(body):  # the whole body: its lower-cased copy is the one every rule shares
+        if match.start() >= context.signoff_start:
+            break
+        generic = policy.generic_set
         clause_end = _CLAUSE_END.search(body, match.end())
         end = clause_end.start() if clause_end else len(body)
         words = [t for t in message if match.end() <= t.start < end][:_PLAN_WORDS]
@@ -605,20 +676,34 @@ def _invented_identities(context: CheckContext, policy: InventedFactRule) -> Ite
     cues = policy.pattern("identity_cues")
     if cues is None:
         return
-    body = context.note.body[: context.signoff_start]
+    body = context.note.body
+    if "as a" not in body and "As a" not in body:  # every identity cue ends so
+        return  # most notes: no need to scan
     for match in cues.finditer(body):
+        if match.start() >= context.signoff_start:
+            break
+        if _NOT_IDENTITY_CUE.search(body, max(0, match.start() - 6), match.start()):
+            continue  # "such as a", "as well as a": not who the candidate is
         words = _IDENTITY.match(body, match.end())
         if not words:
             continue
         head = words.group("head")
-        if head.lower() in _NOT_PEOPLE or _related_to_facts(context.fact_vocabulary, head.lower()):
+        if head.lower() in _NOT_PEOPLE:
             continue
-        yield head, words.start("head"), words.end("head")
+        said = [w for w in words.group().split() if w not in _IDENTITY_GENERIC and w not in STOPWORDS]
+        if all(_related_to_facts(context.fact_vocabulary, w) for w in said):
+            continue
+        yield words.group(), match.end(), words.end()
 
 
+_NOT_IDENTITY_CUE = re.compile(r"\b(?:such|same|well|so|just) $", re.IGNORECASE)
 # Up to three words, the last a word for a person ("former ground instructor", "paramedic"), then a break.
 _IDENTITY = re.compile(r"(?:[a-z-]+ ){0,2}(?P<head>[a-z]+(?:er|or|ist|ian|ic|ant|ent|nurse|chef|lead|medic|tech|officer|"
-                       r"parent|mother|father|veteran|volunteer|coach|mentor)s?)\b(?=\s*(?:[,.;:]|for|with|of|in|at|who|myself|I)\b)")
+                       r"parent|mother|father|veteran|volunteer|coach|mentor)s?)\b(?=\s*(?:[,.;:]|for|with|of|in|at|who|myself|I|as|and|since)\b)")
+# Words that say what kind of the person, not who: "a former", "a licensed" add no claim of their own.
+_IDENTITY_GENERIC = {"former", "licensed", "certified", "trained", "registered", "qualified", "experienced", "senior",
+                     "junior", "new", "young", "lifelong", "proud", "working", "practicing", "practising", "longtime",
+                     "long-time", "fellow", "big", "keen", "avid", "first-time", "full-time", "part-time"}
 _NOT_PEOPLE = {"member", "number", "matter", "reminder", "whole", "result", "starter", "order", "former", "other", "rule",
                "center", "centre", "letter", "paper", "chapter", "layer", "filter", "buffer", "counter", "barrier",
                "corner", "border", "factor", "sector", "vector", "error", "mirror", "floor", "door", "minor", "major",
@@ -626,6 +711,8 @@ _NOT_PEOPLE = {"member", "number", "matter", "reminder", "whole", "result", "sta
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]|\s(?:and|but|which|so|because|is|are|was|were|sounds?|seems?|looks?|will|would|could)\s")
+# A word every plan cue holds (see ``plan_cues`` in the policy); a note without one has none.
+_PLAN_WORDS_SEEN = ("plan", "goal", "intent", "aim", "ambition", "hop", "looking to", "want to")
 _ASKED = re.compile(r"\b(?:how|whether|what|when|where|if)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PLAN_WORDS = 10  # a plan is said in a few words; past these the clause is about something else
 

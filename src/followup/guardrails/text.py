@@ -183,12 +183,14 @@ class Vocabulary:
     """Every word and number the facts contain, for telling grounded details from invented ones."""
 
     def __init__(self, words: set[str], numbers: set[str], names: set[str],
-                 topic_stems: dict[str, frozenset[str]] | None = None) -> None:
+                 topic_stems: dict[str, frozenset[str]] | None = None,
+                 counted: dict[str, set[str]] | None = None) -> None:
         self.words = words
         self.stems = {stem(w) for w in words}
         self.numbers = numbers
         self.names = names  # lower-cased first and last names of the people in the facts
         self.topic_stems = topic_stems or {}  # per interviewer: stems of their topics and shared interests
+        self.counted = counted or {}  # stem of what a number counts ("barrel" of "30-barrel") -> the numbers given
 
     @classmethod
     def of_facts(cls, facts: Facts) -> Vocabulary:
@@ -207,16 +209,19 @@ class Vocabulary:
         names = {word for t in every if t.field == "name" for word in t.text.lower().split()}
         words: set[str] = set()
         numbers: set[str] = set()
+        counted: dict[str, set[str]] = {}
         for piece in texts:
             words |= _acronyms_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
+            for number, unit in counts_in(piece):
+                counted.setdefault(unit, set()).add(number)
         topic_stems = {person.name: frozenset(s for t in every if t.interviewer == index and t.field in CITABLE_FIELDS
                                               for s in content_stems(t.text))
                        for index, person in enumerate(facts.interviewers)}
-        return cls(words, numbers, names, topic_stems)
+        return cls(words, numbers, names, topic_stems, counted)
 
     def knows(self, word: str) -> bool:
         """A word of the facts, also inflected ("SLOs"), possessive, or hyphenated onto lower-case
@@ -258,6 +263,24 @@ def _acronyms_of(text: str) -> set[str]:
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+# "30-barrel", "14 operating rooms", "2,400 intakes": a number and the word for what it counts.
+_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?:-|\s+)([a-z]{3,})\b")
+
+
+def counts_in(text: str) -> list[tuple[str, str]]:
+    """(number, stem of what it counts) for each number followed by a word, and for every other
+    number of the same text too: "said 5 techs, actually 7" counts techs in 5 and in 7."""
+    pairs = [(number.replace(",", ""), stem(SPELLED_OUT_UNITS.get(word, word))) for number, word in _COUNT.findall(text.lower())
+             if word not in STOPWORDS]
+    others = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    return [(number, unit) for _, unit in pairs for number in others] if pairs else []
+
+
+# Jotted units, so "5 yrs" in the facts and "5 years" in a note count the same thing.
+SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
+                "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians"}
+
+
 ORDINAL_WORDS = {w: str(i) for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

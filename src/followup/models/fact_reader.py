@@ -639,7 +639,7 @@ def _as_strength(text: str) -> Read:
 
 
 def _strength_read(text: str) -> Read:
-    parts = [p.strip() for p in re.split(r"[,;]\s*(?![^()]*\))", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,;](?!\d{3}\b)\s*(?![^()]*\))", text) if p.strip()]  # not "1,500"
     read = [_strength_part(p) for p in parts]
     read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
     kind, phrase = read[0]
@@ -726,12 +726,15 @@ def _offerable(phrase: str) -> str:
     if match := _PERSON_HEAD.match(bare):
         who = match.group("who")
         return f"my experience as {who}" if who.lower().endswith("police") else f"my experience as {_article(who)} {who}"
-    head = re.split(r",| with | in | at | for | on | including ", bare)[0]
-    if phrase.startswith("my ") or _OFFERABLE_HEAD.search(head) or _LANGUAGE.search(head):
+    head = re.split(r",(?!\d)| with | in | at | for | on | including ", bare)[0]
+    if phrase.startswith("my ") or _OFFERABLE_HEAD.search(head) or _LANGUAGE.search(head) or _SPAN.match(bare):
         return phrase
     return f"experience {'in' if ' with ' in phrase else 'with'} {phrase}"
 
 
+# "five seasons as a rehabilitation technician": a span of time in the work, offered as it is.
+_SPAN = re.compile(r"^(?:about |over |nearly |almost )?(?:\d+\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                   r"[a-z]+teen|twenty|a few|several)\s+(?:years?|seasons?|summers?|winters?|months?|decades?)\b")
 _LANGUAGE = re.compile(r"\b(?:English|Spanish|French|German|Portuguese|Italian|Mandarin|Cantonese|Japanese|Korean|Arabic|"
                        r"Hindi|Russian|Polish|Vietnamese|Tagalog|Creole|ASL|Swedish|Yoruba|Somali|Farsi|Greek|Turkish|Dutch)\b")
 
