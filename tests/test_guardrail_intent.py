@@ -315,6 +315,34 @@ INTENT_CASES += [
 ]
 
 
+# The kinds the sixth blind batch missed, in other words; and what it wrongly flagged.
+INTENT_CASES += [
+    ("personal_remark", ["You have such a warm, lovely smile."], ["Your answer put the whole panel at ease."]),
+    ("claimed_promise", ["As you mentioned, the team would waive the trial period for me."],
+     ["I would welcome hearing whether the team runs a trial period."]),
+    ("employer_criticism", ["Where I work now, the director changes priorities with every phone call.",
+                            "The agency I worked under had a casual attitude toward procedure that made my job harder than it needed to be."],
+     ["My current team changes its on-call rotation every quarter."]),
+    ("process_complaint", ["I guess the panel had already made up its mind about what it wanted to hear.",
+                           "It would have been helpful to know in advance about the written exercise; I'm sure it was an oversight."],
+     ["It was helpful to know in advance what the panel would cover."]),
+    ("self_deprecation", ["I probably came across as less polished than the other candidates.",
+                          "I am better at doing the work than talking about it, and I'm sure that showed."],
+     ["The other candidates will be lucky to join a team this thoughtful."]),
+    ("presumption", ["It might be sensible for us to sit down in my first week to go through the runbooks."],
+     ["I appreciated hearing how new engineers spend their first week pairing on call."]),
+    ("pressure", ["The sooner the panel can reach a view, the easier it will be for me to plan.",
+                  "I am holding off on renewing my lease until I hear from you."],
+     ["The sooner an alert reaches the right person, the better the night goes."]),
+    ("desperation", ["I'm not sure where I would turn if this did not work out.",
+                     "Anything you could say to the panel on my behalf would mean more than I can express."],
+     ["I would be glad to speak with the panel again."]),
+    ("compensation", ["I'd like to make sure the numbers work for my family."], ["The numbers on alert routing were striking."]),
+    ("(none)", [], ["It was good to meet another Northwind Robo fan.", "It is a book I return to again and again.",
+                    "Five years running Kubernetes in production taught me a lot this year."]),
+]
+
+
 @pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
 def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
     assert rule in rules_fired(with_sentence(sentence))

@@ -73,6 +73,9 @@ def pasted_fragment(context: CheckContext, policy: PastedFragmentRule) -> Iterat
         found += [m for m in extra.finditer(body[:end]) if m.start() >= start]
     reported = -1
     for match in sorted(found, key=lambda m: m.start()):
+        words = body[match.start():match.end()].split()
+        if len(words) > 1 and words[-1][:1].isupper() and words[-1] != "I":
+            continue  # "at Spoke & Satchel": a name that looks like a verb, not a pasted fragment
         if match.start() > reported:
             reported = match.end()
             yield _violation(context, policy, match.start(), match.end())

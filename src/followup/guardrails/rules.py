@@ -475,6 +475,9 @@ def invented_fact(context: CheckContext, policy: InventedFactRule) -> Iterator[V
         first = token.text[0]
         if first.isdigit():
             for number in numbers_in(token.text, words=False):
+                if body[token.start - 1:token.start] in ("'", "’") and any(
+                        len(n) == 4 and n.endswith(number) for n in known_numbers):
+                    continue  # "the '78 F-150" of the facts' 1978 Ford
                 if number not in known_numbers and not _clock_time(body, token.start, token.end):
                     yield from report(token.text, token.start, token.end)
             continue

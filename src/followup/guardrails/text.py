@@ -141,6 +141,11 @@ def content_stems(text: str) -> list[str]:
 
 
 PHRASE_GAP = 3  # tokens: two fact words this close read as one phrase of the fact
+# Words that count or time anything ("four", "years"): a note that shares only these with a fact
+# ("four years" for "four electric trikes this year") has not cited it.
+_CITES_NOTHING = frozenset(stem(w) for w in (
+    "one two three four five six seven eight nine ten eleven twelve twenty hundred thousand first second third "
+    "year years time times plus lot").split())
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,8 @@ def find_citation(fact: str, note_tokens: list[Token], ignore: frozenset[str], w
     as a phrase ("alert routing" for "cutting pages with better alert routing"). A citation
     made only of ``shared`` words (ones that other facts use too) does not count.
     """
-    wanted = {s for s in content_stems(fact) if s not in ignore} or set(content_stems(fact))
+    stems = [s for s in content_stems(fact) if s not in _CITES_NOTHING] or content_stems(fact)
+    wanted = {s for s in stems if s not in ignore} or set(stems)
     if not wanted:
         return None
     need = len(wanted) if len(wanted) <= 2 else max(2, (len(wanted) + 1) // 2)
@@ -211,7 +217,7 @@ class Vocabulary:
         numbers: set[str] = set()
         counted: dict[str, set[str]] = {}
         for piece in texts:
-            words |= _acronyms_of(piece)
+            words |= _acronyms_of(piece) | _initials_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
@@ -231,6 +237,8 @@ class Vocabulary:
             lower = lower[:-2]
         if lower in self.words or stem(lower) in self.stems or lower.removesuffix("s") in self.words:
             return True
+        if len(lower) >= 4 and lower.isalpha() and word[:1].isupper() and any(w.startswith(lower) for w in self.words):
+            return True  # "Tech" of "Technical College", "Univ" of "University": the fact, shortened
         parts = [part for part in word.strip("'’").split("-") if part]
         if len(parts) < 2:
             return False
@@ -265,6 +273,13 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "seventeen eighteen nineteen twenty".split())}
 # "30-barrel", "14 operating rooms", "2,400 intakes": a number and the word for what it counts.
 _COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?:-|\s+)([a-z]{3,})\b")
+
+
+def _initials_of(text: str) -> set[str]:
+    """Initials of two or three content words in a row ("relative humidity": "rh"), so an acronym
+    a note makes of a fact's words is the fact."""
+    words = [t.lower for t in tokens(text) if t.text.isalpha() and t.lower not in STOPWORDS]
+    return {"".join(w[0] for w in words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
 
 
 def counts_in(text: str) -> list[tuple[str, str]]:
