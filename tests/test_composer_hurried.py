@@ -209,3 +209,16 @@ def test_names_jotted_in_lower_case_are_written_as_names() -> None:
 def passes_all(facts: Facts, notes: dict[str, Note]) -> bool:
     return all(not [v for v in check_note(note, facts, _person(facts, name)).violations if v.severity == "error"]
                for name, note in notes.items())
+
+
+def test_hard_news_is_not_welcomed_and_the_opening_thanks_once() -> None:
+    facts = Facts.model_validate({
+        "candidate": {"name": "Maria Lopez"}, "company": "Harbor Freight", "role": "Dispatcher",
+        "interviewers": [{"name": "Kenji Watanabe", "topics": ["he said they lost three dispatchers this year"]},
+                         {"name": "Ana Ruiz", "topics": ["asked me about night coverage"]}]})
+    for tone in TONES:
+        for person in facts.interviewers:
+            body = compose(facts, person, Style(tone=tone)).body
+            assert not re.search(r"\b(glad|meant a lot|appreciated hearing)\b[^.]*\blost\b", body), body
+            opening = re.split(r"(?<=[.!?])\s+", body.split("\n\n")[1])
+            assert sum(bool(re.match(r"(Thank|Thanks)\b", s)) for s in opening[:2]) == 1, body

@@ -120,6 +120,12 @@ FRAMES: dict[str, list[str]] = {
         "I appreciated hearing that {x}.",
         "It meant a lot to hear that {x}.",
     ],
+    # A point that is hard news for them ("you lost two RTs this year"): plainly, not "glad to hear".
+    "first.point_hard": [
+        "It was helpful to hear plainly that {x}.",
+        "I valued your openness in sharing that {x}.",
+        "It helped me to understand that {x}.",
+    ],
     "first.point.formal": [
         "I appreciated learning that {x}.",
         "It was valuable to hear that {x}.",
@@ -244,6 +250,10 @@ FRAMES: dict[str, list[str]] = {
         "I was also glad to hear that {x}.",
         "It was useful to learn that {x}.",
         "I also appreciated hearing that {x}.",
+    ],
+    "later.point_hard": [
+        "It was also useful to understand that {x}.",
+        "I also valued hearing plainly that {x}.",
     ],
     "later.point.formal": [
         "I also appreciated learning that {x}.",

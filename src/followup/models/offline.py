@@ -182,8 +182,12 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
 
     thanks = pick("thanks", values)
     # The first fact cited is said in a phrasing that the guardrails count as citing it.
-    first_forms = {id(f): pick(citations.first_slot(f), values, x=f.text, added=f.added, keep=lambda text, f=f: citations.cites(f, text))
-                   if i == 0 else pick(f"first.{_kind(f)}", values, x=f.text, added=f.added) for i, f in enumerate(references)}
+    # The first fact follows the thanks, so it is not thanked for again ("Thanks for ... Thank you for asking ...").
+    first_forms = {id(f): pick(citations.first_slot(f), values, x=f.text, added=f.added,
+                               keep=(lambda text, f=f: citations.cites(f, text) and not _THANKS.match(text),
+                                     lambda text, f=f: citations.cites(f, text)))
+                   if i == 0 else pick(f"first.{_kind(f)}", values, x=f.text, added=f.added, keep=lambda text: not _THANKS.match(text))
+                   for i, f in enumerate(references)}
     later_forms = {id(f): pick(f"later.{_kind(f)}", values, x=f.text, added=f.added) for f in references}
     related = {id(s): pick(f"related.{s.kind}", values, x=s.text) for s in strengths}
     alone = {id(s): pick(f"alone.{s.kind}", values, x=s.text) for s in strengths}
@@ -347,9 +351,18 @@ def _citing_first(references: list[Fact], own: dict[str, list[Fact]], citations:
 _ECHOED_WORD = re.compile(r"\b(?:next|soon|again)\b")
 
 
+_THANKS = re.compile(r"^(?:Thank|Thanks)\b")
+# A point that is hard news for them ("you lost two RTs this year"): said plainly, never "glad to hear".
+_HARD_NEWS = re.compile(r"\b(?:lost|losing|short|shortage|short-staffed|understaffed|struggl\w*|behind|backlog|vacanc\w*|"
+                        r"turnover|quit|left|leaving|burn(?:ed|t)?[- ]?out|drowning|cuts?|layoffs?|laid off|closed|closing|"
+                        r"delays?|complaints?|problems?|issues?|mandatory|overtime|attrition|injur\w*|incidents?)\b", re.I)
+
+
 def _kind(fact: Fact) -> str:
     if fact.kind == "topic" and _ABOUT_SELF.match(fact.text):
         return "topic_self"
+    if fact.kind == "point" and _HARD_NEWS.search(fact.text):
+        return "point_hard"
     if fact.kind == "question" and fact.text.startswith("whether "):
         return "question_answered" if fact.added else "question_whether"  # "Thank you for asking whether I can work weekends": the word they used, asked
     return fact.kind
@@ -401,17 +414,19 @@ class _Picker:
         self.last_opening = ""
 
     def __call__(self, slot: str, values: dict[str, str], after: tuple[str, ...] = (),
-                 keep: Callable[[str], bool] | None = None, **fact: str) -> str:
+                 keep: Callable[[str], bool] | tuple[Callable[[str], bool], ...] | None = None, **fact: str) -> str:
         """A phrasing for ``slot``; ``after`` are sentences it may follow, whose openings it should not repeat;
-        ``keep``, where given, says which phrasings will do when any will."""
+        ``keep``, where given, says which phrasings will do when any will (a tuple: tests in order of preference)."""
         options = FRAMES.get(f"{slot}.{self.tone}") or FRAMES[slot]
         if ", " in fact.get("x", ""):  # a fact with commas of its own reads best at the end of its sentence
             options = [o for o in options if o.endswith("{x}.")] or options
         start = (zlib.crc32(f"{self.seed}:{slot}".encode()) + self.seat) % len(options)
         # A company that ends in a full stop ("Foods Inc.") must not end a sentence with two.
         rendered = [re.sub(r"\.(?=\.)", "", option.format(**values, **fact)) for option in options[start:] + options[:start]]
-        if keep is not None:
-            rendered = [text for text in rendered if keep(text)] or rendered
+        for wanted in (keep if isinstance(keep, tuple) else (keep,) if keep else ()):
+            if kept := [text for text in rendered if wanted(text)]:  # the first test some phrasing meets
+                rendered = kept
+                break
         fresh = [text for text in rendered if not long_sentences(text) & self.taken] or rendered
         # Two sentences in a row that open alike ("I hope ... I hope ...") read as a tic.
         openings = {self.last_opening, *map(_opening, after)}
