@@ -82,6 +82,8 @@ READINGS = [
     # a note to self or a "should mention" is never a topic, wherever it was jotted
     ("should mention the safety award", "topics", "missing", "the safety award"),
     ("note to self: ask about parking", "topics", "unasked", "parking"),
+    # two jottings in one item: the first is read
+    ("overtime is by seniority. seniority based as well", "topics", "point", "overtime is by seniority"),
     # a yes-or-no question with the candidate's yes
     ("asked if I can work nights - yes", "topics", "question", "whether I can work nights"),
     ("we both ex navy seabees", "shared_interests", "interest", "we are both former navy seabees"),
@@ -126,6 +128,7 @@ def test_a_topic_with_a_point_after_its_comma_gives_both() -> None:
 
 
 UNUSABLE = [
+    ("forgot to ask about tuition reimbursement", "clarify"),
     ("parking was a nightmare", "highlights"),
     ("security line took 20 min lol", "highlights"),
     ("newsroom is way quieter than I expected", "highlights"),

@@ -338,7 +338,8 @@ INTENT_CASES += [
                      "Anything you could say to the panel on my behalf would mean more than I can express."],
      ["I would be glad to speak with the panel again."]),
     ("compensation", ["I'd like to make sure the numbers work for my family."], ["The numbers on alert routing were striking."]),
-    ("(none)", [], ["It was good to meet another Northwind Robo fan.", "It is a book I return to again and again.",
+    ("(none)", [], ["Learning that you want to push the alert routing work gave me a clear sense of where I could help.",
+                    "It was good to meet another Northwind Robo fan.", "It is a book I return to again and again.",
                     "Five years running Kubernetes in production taught me a lot this year."]),
 ]
 

@@ -713,7 +713,8 @@ _NOT_PEOPLE = {"member", "number", "matter", "reminder", "whole", "result", "sta
                "component", "element", "agent", "extent", "event", "moment", "point", "basic", "topic", "logic", "music"}
 
 
-_CLAUSE_END = re.compile(r"[.,;:!?\n]|\s(?:and|but|which|so|because|is|are|was|were|sounds?|seems?|looks?|will|would|could)\s")
+_CLAUSE_END = re.compile(r"[.,;:!?\n]|\s(?:and|but|which|so|because|is|are|was|were|sounds?|seems?|looks?|will|would|could|"
+                         r"gave|made|helped|showed|left|told|means?|meant|felt|struck|stayed)\s")  # where the sentence goes on
 # A word every plan cue holds (see ``plan_cues`` in the policy); a note without one has none.
 _PLAN_WORDS_SEEN = ("plan", "goal", "intent", "aim", "ambition", "hop", "looking to", "want to")
 _ASKED = re.compile(r"\b(?:how|whether|what|when|where|if)\s+(?:\w+\s+)?$", re.IGNORECASE)

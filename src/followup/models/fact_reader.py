@@ -248,6 +248,7 @@ _NEGATIVE = re.compile(
     r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
 _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
                     r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
+                    r"tuition|reimburs\w*|take-home pay|"
                     r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|"
                     r"paid time off|vacation days|relocation|"
                     r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
@@ -426,6 +427,9 @@ _WELL = re.compile(r"\s+(?:very |that |so |really )?(?:well|better|more|clearly|
                    re.I)
 
 Read = tuple[str, str, str, str]  # kind, text, wrong, added
+# A full stop inside an item, then more: two jottings, of which only the first is read.
+_FIRST_SENTENCE = re.compile(r"(?<![.\s](?:e\.g|i\.e))(?<!\b(?:vs|st|dr|mr|ms))(?<!\b(?:etc|mrs))(?<!\bdept)(?<!\bapprox)"
+                             r"(?<=[a-z0-9)])[.!?]+\s+(?=[A-Za-z])", re.I)
 
 
 def read_fact(text: str, field: str, path: str = "") -> list[Fact]:
@@ -443,7 +447,7 @@ def _unusable(text: str) -> tuple[Read]:
 
 @lru_cache(maxsize=4096)
 def _read(source: str, field: str) -> tuple[Read, ...]:
-    text = tidy(source)
+    text = tidy(_FIRST_SENTENCE.split(str(source), maxsplit=1)[0])  # "OT rules. seniority based too": the first
     if not text or len(text.split()) > 32:
         return _unusable(text)
     # Corrections, regrets and additions read the same wherever they were jotted.
