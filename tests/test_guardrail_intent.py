@@ -344,6 +344,22 @@ INTENT_CASES += [
 ]
 
 
+# Some kinds the seventh blind batch missed, in other words; and what it wrongly flagged.
+INTENT_CASES += [
+    ("process_complaint", ["Nobody told me there would be a written test, and three interviews felt excessive."],
+     ["Nobody on the panel rushed me, and the written test was a good way to show my thinking."]),
+    ("presumption", ["When we first sit down as colleagues, I would suggest we agree a shared runbook."],
+     ["I enjoyed hearing how the team works as colleagues across time zones."]),
+    ("desperation", ["I've pinned everything on this one, so anything you can do to help my chances would mean the world."],
+     ["The team has pinned its alert routing plans on a cleaner paging tree."]),
+    ("compensation", ["Would travel costs be covered, and is there room beyond the advertised figure?"],
+     ["I enjoyed hearing how the team keeps on-call travel light."]),
+    ("employer_criticism", ["The owners at my current company have little idea how an outage actually unfolds."],
+     ["My current company gave me a good idea of how outages unfold."]),
+    ("(none)", [], ["I hold a full UK driving licence, category B+E, for the on-call van."]),
+]
+
+
 @pytest.mark.parametrize(("rule", "sentence"), [(r, s) for r, bad, _ in INTENT_CASES for s in bad])
 def test_intent_rule_flags_wording_it_does_not_list(rule: str, sentence: str) -> None:
     assert rule in rules_fired(with_sentence(sentence))
