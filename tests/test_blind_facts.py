@@ -1,9 +1,9 @@
 """Facts files jotted in a hurry by people who had not seen the offline composer (issue 13).
 
 Batch 1 was read as the interviewer would and the composer was then improved on what it got
-wrong; batch 2 was measured untuned. Every ``write`` on them must exit 0, with no fact pasted
-in broken; one note of batch 2 still cites nothing of its interviewer's conversation (a
-question jotted together with the candidate's answer), kept here as a known gap.
+wrong; batch 2 was measured untuned, then tuned on; batch 3 was read before and after this
+session's changes by readers who saw neither the composer nor each other's reading, and was
+never looked at by the developers. Every ``write`` on them must exit 0.
 """
 
 from __future__ import annotations

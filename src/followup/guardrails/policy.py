@@ -177,9 +177,15 @@ class PhraseMatcher:
         if self.folded is not None:
             lowered = _lower(text)
             if len(lowered) == len(text):  # offsets still line up with the text
+                if self.exact is None:  # one kind only: its matches are already in order, none overlap
+                    yield from self.folded.finditer(lowered)
+                    return
                 found += self.folded.finditer(lowered)
             else:
                 found += re.compile(self.folded.pattern, re.IGNORECASE | re.MULTILINE).finditer(text)
+        elif self.exact is not None:
+            yield from self.exact.finditer(text)
+            return
         if self.exact is not None:
             found += self.exact.finditer(text)
         end = -1
