@@ -193,6 +193,7 @@ class Vocabulary:
                  counted: dict[str, set[str]] | None = None) -> None:
         self.words = words
         self.stems = {stem(w) for w in words}
+        self.prefixes = {w[:n] for w in words if w.isalpha() for n in range(4, len(w))}  # shortenings: "tech"
         self.numbers = numbers
         self.names = names  # lower-cased first and last names of the people in the facts
         self.topic_stems = topic_stems or {}  # per interviewer: stems of their topics and shared interests
@@ -237,7 +238,7 @@ class Vocabulary:
             lower = lower[:-2]
         if lower in self.words or stem(lower) in self.stems or lower.removesuffix("s") in self.words:
             return True
-        if len(lower) >= 4 and lower.isalpha() and word[:1].isupper() and any(w.startswith(lower) for w in self.words):
+        if len(lower) >= 4 and lower.isalpha() and word[:1].isupper() and lower in self.prefixes:
             return True  # "Tech" of "Technical College", "Univ" of "University": the fact, shortened
         parts = [part for part in word.strip("'’").split("-") if part]
         if len(parts) < 2:
