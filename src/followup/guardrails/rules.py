@@ -438,20 +438,10 @@ class InventedFactRule(RulePolicy):
             self.pattern(key)
 
     @functools.cached_property
-    def initiative_set(self) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.initiatives)
-
-    @functools.cached_property
-    def generic_set(self) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.generic_modifiers)
-
-    @functools.cached_property
-    def facility_set(self) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.facilities)
-
-    @functools.cached_property
-    def new_word_set(self) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.new_words)
+    def word_sets(self) -> dict[str, frozenset[str]]:
+        """The word lists lower-cased as sets, made once: they are looked up for every word of every note."""
+        return {key: frozenset(w.lower() for w in getattr(self, key))
+                for key in ("initiatives", "generic_modifiers", "facilities", "new_words")}
 
 
 @rule("invented_fact", needs_facts=True, options=InventedFactRule)
@@ -592,8 +582,8 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
                                   known_numbers: set[str]) -> Iterator[tuple[Token, str]]:
     """(where, what) of counts in words and named programs that the facts do not hold."""
     vocabulary = context.fact_vocabulary
-    initiatives, generic = policy.initiative_set, policy.generic_set
-    facilities, new_words = policy.facility_set, policy.new_word_set
+    initiatives, generic, facilities, new_words = (policy.word_sets[key] for key in (
+        "initiatives", "generic_modifiers", "facilities", "new_words"))
     message = context.message_tokens
     body = context.note.body
     for index, token in enumerate(message):
@@ -660,7 +650,7 @@ def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator
     for match in cues.finditer(body):  # the whole body: its lower-cased copy is the one every rule shares
         if match.start() >= context.signoff_start:
             break
-        generic = policy.generic_set
+        generic = policy.word_sets["generic_modifiers"]
         clause_end = _CLAUSE_END.search(body, match.end())
         end = clause_end.start() if clause_end else len(body)
         words = [t for t in message if match.end() <= t.start < end][:_PLAN_WORDS]
