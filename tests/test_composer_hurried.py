@@ -222,3 +222,12 @@ def test_hard_news_is_not_welcomed_and_the_opening_thanks_once() -> None:
             assert not re.search(r"\b(glad|meant a lot|appreciated hearing)\b[^.]*\blost\b", body), body
             opening = re.split(r"(?<=[.!?])\s+", body.split("\n\n")[1])
             assert sum(bool(re.match(r"(Thank|Thanks)\b", s)) for s in opening[:2]) == 1, body
+
+
+def test_a_subject_line_never_carries_a_full_name() -> None:
+    for path in HURRIED:
+        facts = load_facts(path)
+        for tone in TONES:
+            for person in facts.interviewers:
+                subject = compose(facts, person, Style(tone=tone)).subject
+                assert person.name not in subject, (path.name, tone, subject)

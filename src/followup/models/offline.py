@@ -527,8 +527,11 @@ def _signature(facts: Facts, signoff: str) -> str:
 
 
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    subject = pick("subject", {"role": proper_case(facts.role), "company": proper_case(facts.company),
-                               "name": proper_case(_address(facts, interviewer, tone))})
+    name = proper_case(_address(facts, interviewer, tone))
+    # A subject line names a first name or "Dr. Iyer", never a full name ("Thank you, Yuki Matsumoto").
+    short = len(name.split()) == 1 or (_title(interviewer) is not None and len(name.split()) == 2)
+    subject = pick("subject", {"role": proper_case(facts.role), "company": proper_case(facts.company), "name": name},
+                   keep=(lambda text: short or name not in text))
     return subject if len(subject) <= load_policy().limits.max_subject_chars else "Thank you for your time"
 
 
