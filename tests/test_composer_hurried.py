@@ -231,3 +231,13 @@ def test_a_subject_line_never_carries_a_full_name() -> None:
             for person in facts.interviewers:
                 subject = compose(facts, person, Style(tone=tone)).subject
                 assert person.name not in subject, (path.name, tone, subject)
+
+
+def test_a_rank_or_office_before_a_name_is_a_title_not_a_first_name() -> None:
+    facts = Facts.model_validate({
+        "candidate": {"name": "Maria Lopez"}, "company": "County 911", "role": "Dispatcher",
+        "interviewers": [{"name": "Lt. Raymond Fischer", "topics": ["call triage"]},
+                         {"name": "Director Paul Ngata", "topics": ["the CAD migration"]}]})
+    lieutenant, director = facts.interviewers
+    assert compose(facts, lieutenant, Style()).body.startswith("Dear Raymond,")
+    assert compose(facts, director, Style(tone="formal")).body.startswith("Dear Director Ngata,")

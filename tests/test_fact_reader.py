@@ -170,6 +170,9 @@ TIDYING = [
     ("a pt refused therapy, 30 pts a day", "a patient refused therapy, 30 patients a day"),
     ("grew followers 300% at last org", "grew followers 300% at my last organization"),
     ("list of ~40 bottles, like 40ish wines", "list of about 40 bottles, about 40 wines"),
+    ("wrote 4 SOPs at current job", "wrote 4 SOPs at my current job"),
+    ("BS chemistry, 40+ drivers, 12 patients/day", "BS in chemistry, over 40 drivers, 12 patients a day"),
+    ("legal docs, ops, 65 wpm, jokes/puns, and/or, 24/7", "legal documents, operations, 65 words per minute, jokes and puns, and/or, 24/7"),
 ]
 
 

@@ -273,7 +273,7 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 # "30-barrel", "14 operating rooms", "2,400 intakes": a number and the word for what it counts.
-_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)(?:-|\s+)([a-z]{3,})\b")
+_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\+?(?:-|\s+)([a-z]{3,})\b")  # "10+ yrs" counts years too
 
 
 def _initials_of(text: str) -> set[str]:

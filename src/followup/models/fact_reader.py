@@ -99,6 +99,13 @@ _SHORTHAND = [
     (r"\bvs\.?(?=\s)", "versus"), (r"\bcerts\b", "certifications"), (r"\bcert\b", "certification"),
     (r"\bdoc review\b", "document review"), (r"\bexp\b", "experience"), (r"\binfo\b", "information"),
     (r"\bi\.e\.,?", "that is,"), (r"\b(?:re|ref):\s*", "about "), (r"\s*->\s*", " to "), (r"\s@\s", " at "),
+    (r"\bat (current|last|previous|prior|old|former) (job|company|employer|role|position|shop|clinic|hospital|school|lab|"
+     r"store|place|org|organization|agency|firm)\b", r"at my \1 \2"),
+    (r"\b(BS|BA|MS|MA|BSc|MSc|PhD|MBA|AAS) (?=[a-z]{3,}\b)(?!in\b|from\b|at\b|and\b|with\b|degree)", r"\1 in "),
+    (r"\bdocs\b", "documents"), (r"\bops\b", "operations"), (r"\bwpm\b", "words per minute"),
+    (r"\b(\d[\d,]*)\+ (?=[a-z])", r"over \1 "),
+    (r"\b([a-z]{3,})/(day|week|month|year|hour|shift|night)\b", r"\1 a \2"),
+    (r"\b(?!and\b)([a-z]{3,})/(?!or\b)([a-z]{3,})\b", r"\1 and \2"),
     (r"(?<![\w~])~\s?(?=\d)", "about "), (r"\b(\d[\d,.]*)-?ish\b", r"about \1"), (r"\babout about\b", "about"),
     (r"\b(\d+)[- ]hours? (?=shifts?\b)", r"\1-hour "), (r"\bapps\b(?= (?:from|for|at|in|a|per|each|every)\b|$)", "applications"),
     (r"\bgrads\b", "graduates"), (r"\bpts\b", "patients"), (r"\b(a|the|one|each|every|new|my) pt\b", r"\1 patient"),
@@ -573,6 +580,8 @@ def _correction(match: re.Match[str]) -> Read | None:
         corrected += " " + unit
     wrong = number.group() + (percent or "")
     statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
+    if years := re.match(rf"^I have ({_YEARS}\b.*)$", statement):
+        statement = "I have " + _years_of(years.group(1))  # "I have 3 years HPLC": "3 years of HPLC experience"
     if re.match(r"^I [a-z]+ed\b.*\bsince\b", statement):
         statement = "I have " + statement[2:]  # "I worked there since 2021" reads "I have worked there since 2021"
     if not statement.startswith("I "):

@@ -266,7 +266,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
                                                                closing]
         paragraphs.append(" ".join(filter(None, closing_paragraph)))
         paragraphs.append(_signature(facts, signoff))
-        return "\n\n".join(paragraphs)
+        return "\n\n".join(_SECOND_ALSO.sub(r"\1", p) for p in paragraphs)
 
     # A concise note still needs substance: below the length a note should have, it says one more thing.
     # Whether it does is decided without the mentioned facts, so that "mention X" only adds X.
@@ -352,6 +352,8 @@ _ECHOED_WORD = re.compile(r"\b(?:next|soon|again)\b")
 
 
 _THANKS = re.compile(r"^(?:Thank|Thanks)\b")
+# "I also enjoyed finding out that you are also from Worcester": a frame's "also" and the fact's, once.
+_SECOND_ALSO = re.compile(r"(\balso\b[^.!?]*?) also\b")
 # A point that is hard news for them ("you lost two RTs this year"): said plainly, never "glad to hear".
 _HARD_NEWS = re.compile(r"\b(?:lost|losing|short|shortage|short-staffed|understaffed|struggl\w*|behind|backlog|vacanc\w*|"
                         r"turnover|quit|left|leaving|burn(?:ed|t)?[- ]?out|drowning|cuts?|layoffs?|laid off|closed|closing|"
@@ -493,7 +495,9 @@ def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
 # Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
 _ADDRESS_TITLES = {"chef", "coach", "captain", "capt", "pastor", "father", "rabbi", "imam", "sister", "brother",
                    "officer", "sergeant", "sgt", "chief", "principal", "superintendent", "nurse", "rev", "reverend",
-                   "hon", "honorable", "honourable", "judge", "justice"}
+                   "hon", "honorable", "honourable", "judge", "justice", "lt", "lieutenant", "cpl", "corporal", "major",
+                   "maj", "col", "colonel", "cmdr", "commander", "director", "dean", "deputy", "detective", "det",
+                   "inspector", "chaplain", "deacon", "bishop", "mayor", "professor", "prof", "maestro", "cantor"}
 
 
 def _title(interviewer: Interviewer) -> str | None:
