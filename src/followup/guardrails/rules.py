@@ -7,6 +7,7 @@ policy file; the code here only knows how to look.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -23,15 +24,14 @@ from .text import (
     CASELESS_ADDRESS,
     NUMBER_WORDS,
     ORDINAL_WORDS,
-    SPELLED_OUT_UNITS,
     STOPWORDS,
     Token,
     Vocabulary,
     content_stems,
+    count_unit,
     find_citation,
     numbers_in,
     signoff_line,
-    stem,
     tokens,
 )
 
@@ -528,8 +528,8 @@ def wrong_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Viola
     titles = {" ".join(p.title.split(",")[0].lower().split()) for p in facts.interviewers if p.title}
     for field, match in _named_jobs(context, tuple(policy.job_words)):
         named = match.group("named")
-        if set(content_stems(named)) & known or not set(content_stems(named)) or " ".join(named.lower().split()) in titles \
-                or named.upper() in _acronyms(facts.role):
+        stems = set(content_stems(named))
+        if not stems or stems & known or " ".join(named.lower().split()) in titles or named.upper() in _acronyms(facts.role):
             continue  # the role in other words, or a title (``title_as_role`` speaks to that)
         if _CANDIDATE_OWN.search(getattr(context.note, field)[max(0, match.start() - 30):match.start()]):
             continue  # "my Assistant Winemaker job in Mendoza": the candidate's own past
@@ -629,8 +629,8 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
         return
     body = context.note.body
     for match in _NOTE_COUNT.finditer(body):
-        number, word = match.group(1).replace(",", ""), match.group(2).lower()
-        given = counted.get(stem(SPELLED_OUT_UNITS.get(word, word))) if word not in STOPWORDS else None
+        number, unit = match.group(1).replace(",", ""), count_unit(match.group(2))
+        given = counted.get(unit) if unit else None
         if given and number not in given and not _clock_time(body, match.start(1), match.end(1)):
             yield match.group(), match.start(), match.end()
 
@@ -647,18 +647,20 @@ def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator
     lowered = body.lower()
     if not any(word in lowered for word in _PLAN_WORDS_SEEN):
         return  # most notes give the interviewer no plan: no need to scan
+    generic = policy.word_sets["generic_modifiers"]
+    starts = [t.start for t in message]
     for match in cues.finditer(body):  # the whole body: its lower-cased copy is the one every rule shares
         if match.start() >= context.signoff_start:
             break
-        generic = policy.word_sets["generic_modifiers"]
+        if _ASKED.search(body[max(0, match.start() - 20):match.start()]):
+            continue  # "how you plan to stage it" is the candidate's question, not a claim
         clause_end = _CLAUSE_END.search(body, match.end())
         end = clause_end.start() if clause_end else len(body)
-        words = [t for t in message if match.end() <= t.start < end][:_PLAN_WORDS]
+        first = bisect.bisect_left(starts, match.end())
+        words = message[first:bisect.bisect_left(starts, end, first)][:_PLAN_WORDS]
         content = [t for t in words if t.text.isalpha() and t.lower not in STOPWORDS and t.lower not in generic
                    and t.lower not in NUMBER_WORDS]
         unknown = [t for t in content if not _related_to_facts(context.fact_vocabulary, t.lower)]
-        if _ASKED.search(body[max(0, match.start() - 20):match.start()]):
-            continue  # "how you plan to stage it" is the candidate's question, not a claim
         if len(unknown) >= 3 and len(unknown) * 2 > len(content):
             stop = words[-1].end
             yield body[match.start():stop], match.start(), stop

@@ -286,15 +286,20 @@ def _initials_of(text: str) -> set[str]:
 def counts_in(text: str) -> list[tuple[str, str]]:
     """(number, stem of what it counts) for each number followed by a word, and for every other
     number of the same text too: "said 5 techs, actually 7" counts techs in 5 and in 7."""
-    pairs = [(number.replace(",", ""), stem(SPELLED_OUT_UNITS.get(word, word))) for number, word in _COUNT.findall(text.lower())
-             if word not in STOPWORDS]
-    others = {n.replace(",", "") for n in _NUMBER.findall(text)}
-    return [(number, unit) for _, unit in pairs for number in others] if pairs else []
+    units = {unit for _, word in _COUNT.findall(text.lower()) if (unit := count_unit(word))}
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    return [(number, unit) for unit in units for number in numbers]
+
+
+def count_unit(word: str) -> str | None:
+    """The stem of what a number counts ("barrel" of "30-barrel"), jotted or spelled out alike; None for a stopword."""
+    word = word.lower()
+    return None if word in STOPWORDS else stem(_SPELLED_OUT_UNITS.get(word, word))
 
 
 # Jotted units, so "5 yrs" in the facts and "5 years" in a note count the same thing.
-SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
-                "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians"}
+_SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
+                      "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians"}
 
 
 ORDINAL_WORDS = {w: str(i) for i, w in enumerate(

@@ -842,11 +842,9 @@ def _topic_reads(text: str) -> tuple[Read, ...]:
     text = re.sub(r"\s+because\b.*$", "", _DURATION.sub("", text))
     if match := re.match(r"^([^-()]+?)\s+-\s+([^-()]+)$", text):  # "system design - a rate limiter"
         aside = match.group(2)
-        if _YES.match(aside):
-            text = f"{match.group(1)}, {aside}"  # "asked if I can work nights - yes": the answer, as after a comma
-        clause = _CLAUSE_START.match(aside) or _has_finite_verb(aside)
-        if not _YES.match(aside):
-            text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
+        clause = _YES.match(aside) or _CLAUSE_START.match(aside) or _has_finite_verb(aside)
+        # "asked if I can work nights - yes": the answer, as after a comma, like any clause
+        text = f"{match.group(1)}, {aside}" if clause else f"{match.group(1)} ({aside})"
     head, asides = _head_and_asides(text)
     if _PAST_START.match(head) and asides and all(_PAST_START.match(a) for a in asides):
         head, asides = text, []  # "did a stage, made the braised short rib": one moment

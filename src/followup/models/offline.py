@@ -457,7 +457,7 @@ def _seat(facts: Facts, interviewer: Interviewer) -> int:
 
 
 def _greeting(facts: Facts, interviewer: Interviewer, tone: str) -> str:
-    return f"Dear {proper_case(_address(facts, interviewer, tone))},"
+    return f"Dear {_address(facts, interviewer, tone)},"
 
 
 _MINOR_WORDS = {"of", "and", "the", "for", "at", "in", "on", "a", "an", "to", "with", "de", "la", "van", "von", "da"}
@@ -473,6 +473,11 @@ def proper_case(name: str) -> str:
 
 
 def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
+    """One form of address for the whole panel, by tone and title, written as a name (see ``proper_case``)."""
+    return proper_case(_form_of_address(facts, interviewer, tone))
+
+
+def _form_of_address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
     """One form of address for the whole panel, by tone and title.
 
     Warm notes use first names for everyone. Otherwise a panel where everyone has a title
@@ -531,7 +536,7 @@ def _signature(facts: Facts, signoff: str) -> str:
 
 
 def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -> str:
-    name = proper_case(_address(facts, interviewer, tone))
+    name = _address(facts, interviewer, tone)
     # A subject line names a first name or "Dr. Iyer", never a full name ("Thank you, Yuki Matsumoto").
     short = len(name.split()) == 1 or (_title(interviewer) is not None and len(name.split()) == 2)
     subject = pick("subject", {"role": proper_case(facts.role), "company": proper_case(facts.company), "name": name},
