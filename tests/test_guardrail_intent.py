@@ -483,6 +483,43 @@ def test_names_in_scripts_without_capitals_greet_correctly(name: str, greeting: 
     assert "wrong_recipient" in {v.rule for v in wrong.violations}
 
 
+@pytest.mark.parametrize(("name", "romanized"), [("田中 美咲", "Dear Ms. Tanaka,"), ("अनन्या शर्मा", "Dear Ms Sharma,"),
+                                              ("ليلى حداد", "Dear Leila,")])
+def test_a_romanized_greeting_of_a_name_in_another_script_is_not_a_wrong_recipient(name: str, romanized: str) -> None:
+    facts, person = _facts_with(name=name)
+    greeted = check_note(with_sentence(romanized, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert {v.rule for v in greeted.violations} & {"greeting_name", "wrong_recipient"} == set()
+    colleague = FACTS.interviewers[1].name.split()[0]  # another person of the panel is still the wrong one
+    wrong = check_note(with_sentence(f"Dear {colleague},", replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert "wrong_recipient" in {v.rule for v in wrong.violations}
+
+
+def test_an_endearment_the_facts_use_as_a_word_is_the_topic() -> None:
+    facts, person = _facts_with(topics=["running the honey house extraction line", *DANA.topics])
+    sentence = "Four tonnes a week is a lot of honey through one line."
+    assert "over_familiar" not in {v.rule for v in check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW).violations}
+    assert "over_familiar" in rules_fired(with_sentence("Thanks again, honey, for the tour."))
+
+
+def test_a_fact_term_typed_with_or_without_accents_is_the_fact() -> None:
+    facts, person = _facts_with(topics=["repertoire such as Bartok's Mikrokosmos", *DANA.topics])
+    found = check_note(with_sentence("I loved our talk about Bartók and the Mikrokosmos."), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" not in {v.rule for v in found.violations}
+    invented = check_note(with_sentence("I loved our talk about Kodály and the Mikrokosmos."), facts, person, now=AT_INTERVIEW)
+    assert "invented_fact" in {v.rule for v in invented.violations}
+
+
+def test_words_inside_an_email_address_or_link_are_not_slang() -> None:
+    signed = GOOD_BODY.replace("Jordan Rivera", "Jordan Rivera\njordan.r@example.com | https://u.example.org/r/ur")
+    assert rules_fired(Note(subject=GOOD_SUBJECT, body=signed)) == set()
+    assert "slang" in rules_fired(with_sentence("Let me know if u r free to chat."))
+
+
+def test_a_job_of_another_rank_is_not_the_role() -> None:
+    assert "wrong_role" in rules_fired(with_sentence("I am very interested in the Principal Site Reliability Engineer position."))
+    assert "wrong_role" not in rules_fired(with_sentence("I am very interested in the Senior Site Reliability Engineer position."))
+
+
 def test_compensation_from_the_facts_is_still_shown_as_a_warning() -> None:
     facts, person = _facts_with(topics=["how the salary bands work for SREs", *DANA.topics])
     note = with_sentence("I appreciated your openness about the salary bands.")

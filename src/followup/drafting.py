@@ -130,7 +130,8 @@ def _offline_fallback(failed: Draft, request: DraftRequest, policy: Policy,
     from .models.tweaks import UnsupportedTweak
 
     try:
-        history = _attempts(replace(request, purpose="fallback", budget=None), OfflineComposer(), policy, [], 1,
+        # Two tries: re-asked, the composer leaves out a sentence a learned rule misread (leave_out_flagged).
+        history = _attempts(replace(request, purpose="fallback", budget=None), OfflineComposer(), policy, [], 2,
                             on_status)
     except UnsupportedTweak:  # a tweak only a language model can make: keep the model's draft
         return None

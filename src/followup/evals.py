@@ -80,10 +80,11 @@ class LabelledScore:
         return dict(sorted(counts.items()))
 
 
-def load_labelled(folder: Path = LABELLED_DIR) -> list[tuple[LabelledNote, Facts]]:
+def load_labelled(folder: Path = LABELLED_DIR, files: str = "notes*.yaml") -> list[tuple[LabelledNote, Facts]]:
+    """The labelled notes of ``folder`` (of its files matching ``files``), each with its facts."""
     from .yamlfile import load_yaml
 
-    entries = [entry for file in sorted(folder.glob("notes*.yaml"))
+    entries = [entry for file in sorted(folder.glob(files))
                for entry in load_yaml(file.read_text(encoding="utf-8"))]
     cache: dict[str, Facts] = {}
     loaded = []

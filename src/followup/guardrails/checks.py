@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -66,6 +67,11 @@ class CheckContext:
         data = self.facts.model_dump(mode="json", exclude={"interviewers": {"__all__": {"clarify"}}})
         return json.dumps(data, ensure_ascii=False).lower()
 
+    def facts_use(self, phrase: str) -> bool:
+        """Whether the facts hold ``phrase`` as whole words ("honey" of "the honey house", not "hun" of "hundred")."""
+        phrase = phrase.lower().strip()
+        return bool(phrase) and re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", self.facts_text) is not None
+
     @cached_property
     def lines(self) -> list[text.Line]:
         return text.lines_of(self.note.body)
@@ -109,11 +115,26 @@ class CheckContext:
         return {field: [0, *(m.end() for m in text.SENTENCE_END.finditer(getattr(self.note, field)))]
                 for field in ("subject", "body")}
 
+    def in_address(self, field: str, offset: int) -> bool:
+        """Whether ``offset`` of the subject or body falls inside an email address or a link."""
+        spans = self._addresses[field]
+        if not spans:
+            return False
+        index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+        return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+    @cached_property
+    def _addresses(self) -> dict[str, list[tuple[int, int]]]:
+        return {field: [m.span() for m in _ADDRESS.finditer(getattr(self.note, field))] for field in ("subject", "body")}
+
     @cached_property
     def fact_vocabulary(self) -> text.Vocabulary:
         assert self.facts is not None
         return text.Vocabulary.of_facts(self.facts)
 
+
+# An email address or a link: what is inside is not words of the note.
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+", re.I)
 
 RuleFunction = Callable[[CheckContext, "RulePolicy"], Iterable[Violation]]
 PanelFunction = Callable[[dict[str, Note], "RulePolicy", "Limits"], dict[str, list[Violation]]]

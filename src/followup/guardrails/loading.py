@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..resources import data_dir
-from . import fluency, rules  # noqa: F401  (register the checks the policy names, with their options)
+from . import fluency, rules, tone  # noqa: F401  (register the checks the policy names, with their options)
 from .checks import options_model
 from .policy import POLICY_ENV, Policy, PolicyError, RulePolicy
 

@@ -72,12 +72,14 @@ def _fill(message: str, details: dict[str, object]) -> str:
 
 
 def _matches(context: CheckContext, pattern: re.Pattern[str] | PhraseMatcher | None) -> Iterator[tuple[str, re.Match[str]]]:
-    """Matches of ``pattern`` in the subject, then the body."""
+    """Matches of ``pattern`` in the subject, then the body; not inside an email address or a link
+    (the "r" of "priya.r@example.com" is no texting shorthand)."""
     if pattern is None:
         return
     for field in ("subject", "body"):
         for match in pattern.finditer(getattr(context.note, field)):
-            yield field, match
+            if not context.in_address(field, match.start()):
+                yield field, match
 
 
 # --- phrase lists ------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def phrases(context: CheckContext, policy: PhraseRule) -> Iterator[Violation]:
     let_through = policy.pattern("phrases_unless") if policy.phrases_unless else None
     for field, match in _matches(context, policy.pattern()):
         severity = None
-        if facts_text and match.group().lower().strip() in facts_text:
+        if facts_text and context.facts_use(match.group()):
             if in_facts_severity is None:
                 continue
             severity = in_facts_severity
@@ -187,7 +189,7 @@ def _together(context: CheckContext, policy: PhraseRule, keys: list[str]) -> Ite
     facts_text = context.facts_text if policy.unless_in_facts else ""
     candidates: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for field, match in _matches(context, policy.pattern(keys[0])):
-        if facts_text and match.group().lower().strip() in facts_text:
+        if facts_text and context.facts_use(match.group()):
             continue  # a topic of the interview ("the onboarding program"), not talk of the note's own
         candidates.setdefault((field, context.sentence_start(field, match.start())), [match.span()])
     for key in [*keys[1:], *(["unless"] if policy.unless else [])]:
@@ -297,6 +299,12 @@ def _caseless(word: str) -> bool:
     return word[:1].isalpha() and not word[:1].isupper() and not word[:1].islower()
 
 
+def _caseless_name(name: str) -> bool:
+    """A name written wholly in scripts without capitals (Chinese, Arabic, Devanagari)."""
+    letters = [character for character in name if character.isalpha()]
+    return bool(letters) and all(_caseless(character) for character in letters)
+
+
 def _names_this_interviewer(context: CheckContext) -> bool:
     assert context.interviewer is not None and context.greeting is not None
     own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
@@ -403,18 +411,21 @@ def _shape(body: str, names: list[str]) -> list[str]:
 def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     if context.greeting is None:
         return
+    assert context.facts is not None and context.interviewer is not None
     names = _greeting_names(context)
+    own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
+    others = {part.lower().strip(".,") for person in context.facts.interviewers
+              if person.name != context.interviewer.name for part in person.name.split()} - own
     if _names_this_interviewer(context):
         # Addressed to them, and also to someone else of the panel ("Dear Dana and Marcus,")?
-        assert context.facts is not None and context.interviewer is not None
-        own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
-        others = {part.lower().strip(".,") for person in context.facts.interviewers
-                  if person.name != context.interviewer.name for part in person.name.split()} - own
         names = [entry for entry in names if entry[0].lower() in others]
+    elif _caseless_name(context.interviewer.name):
+        # A name in a script without capitals is often greeted romanized ("Dear Ms. Tanaka" to 田中 美咲),
+        # which no rule can check letter by letter: only the name of another person of the panel is sure.
+        names = [entry for entry in names if _caseless(entry[0]) or entry[0].lower() in others]
     if names:
         found = " ".join(word for word, _, _ in names)
-        yield _violation(context, policy, names[0][1], names[-1][2], found=found,
-                         name=context.interviewer.name)  # type: ignore[union-attr]
+        yield _violation(context, policy, names[0][1], names[-1][2], found=found, name=context.interviewer.name)
 
 
 class InventedFactRule(RulePolicy):
@@ -518,18 +529,27 @@ def title_as_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Vi
                          found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
 
 
-@rule("wrong_role", needs_facts=True, options=TitleAsRoleRule)
-def wrong_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Violation]:
+class WrongRoleRule(TitleAsRoleRule):
+    # Ranks: a named job with one the role lacks is another job ("Chief Officer" for "Second Officer").
+    ranks: list[Text] = Field(default_factory=list)
+
+
+@rule("wrong_role", needs_facts=True, options=WrongRoleRule)
+def wrong_role(context: CheckContext, policy: WrongRoleRule) -> Iterator[Violation]:
     """A job named as the one applied for ("the Assistant Winemaker position") that shares no word
-    with the role or the company and is not an interviewer's title (that has its own rule)."""
+    with the role or the company, or has a rank the role lacks, and is not an interviewer's title
+    (that has its own rule)."""
     facts = context.facts
     assert facts is not None
     known = set(content_stems(f"{facts.role} {facts.company}"))
+    role_words = {word.strip("(),").lower() for word in facts.role.split()}
+    ranks = {rank.lower() for rank in policy.ranks} - role_words
     titles = {" ".join(p.title.split(",")[0].lower().split()) for p in facts.interviewers if p.title}
     for field, match in _named_jobs(context, tuple(policy.job_words)):
         named = match.group("named")
         stems = set(content_stems(named))
-        if not stems or stems & known or " ".join(named.lower().split()) in titles or named.upper() in _acronyms(facts.role):
+        other_rank = any(word.lower() in ranks for word in named.split())
+        if not stems or (stems & known and not other_rank) or " ".join(named.lower().split()) in titles or named.upper() in _acronyms(facts.role):
             continue  # the role in other words, or a title (``title_as_role`` speaks to that)
         if _CANDIDATE_OWN.search(getattr(context.note, field)[max(0, match.start() - 30):match.start()]):
             continue  # "my Assistant Winemaker job in Mendoza": the candidate's own past

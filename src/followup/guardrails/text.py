@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -192,6 +193,7 @@ class Vocabulary:
                  topic_stems: dict[str, frozenset[str]] | None = None,
                  counted: dict[str, set[str]] | None = None) -> None:
         self.words = words
+        self.unaccented = {unaccented(w) for w in words}  # "Bartók" in the note, "Bartok" in the facts
         self.stems = {stem(w) for w in words}
         self.prefixes = {w[:n] for w in words if w.isalpha() for n in range(4, len(w))}  # shortenings: "tech"
         self.numbers = numbers
@@ -238,6 +240,8 @@ class Vocabulary:
             lower = lower[:-2]
         if lower in self.words or stem(lower) in self.stems or lower.removesuffix("s") in self.words:
             return True
+        if unaccented(lower) in self.unaccented:
+            return True
         if len(lower) >= 4 and lower.isalpha() and word[:1].isupper() and lower in self.prefixes:
             return True  # "Tech" of "Technical College", "Univ" of "University": the fact, shortened
         parts = [part for part in word.strip("'’").split("-") if part]
@@ -248,6 +252,13 @@ class Vocabulary:
 
 
 _VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
+
+
+def unaccented(word: str) -> str:
+    """``word`` without its accents: people type names with and without them (Bartók, Bartok)."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 _LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
 

@@ -17,15 +17,19 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..facts import Facts, Interviewer
 from ..guardrails import load_policy
-from ..guardrails.text import Vocabulary, content_stems, find_citation, tokens
+from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
 from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
 from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
+
+if TYPE_CHECKING:
+    from ..guardrails import Violation
 
 # A concise note is padded to this many words above the policy's min_words, so a light tweak stays within it.
 SHORT_NOTE_MARGIN = 5
@@ -71,12 +75,44 @@ class OfflineComposer:
     def complete(self, request: DraftRequest) -> ModelReply:
         style = style_for(request.facts, request.interviewer, request.tweak_chain, len(request.tweaks))
         note = compose(request.facts, request.interviewer, style)
+        if request.violations:
+            note = leave_out_flagged(note, request.violations)
         if request.tweaks:
             # Against the version the user has: the facts may have been edited since it was written.
             before = request.previous or compose(request.facts, request.interviewer, style_for(
                 request.facts, request.interviewer, request.tweak_chain[: -len(request.tweaks)], 0))
             _check_tweaks_took_effect(request.tweaks, before, note)
         return ModelReply(note=note, raw=json.dumps(note.model_dump(), ensure_ascii=False))
+
+
+# What the composer repairs by leaving a sentence out: how a sentence reads, not what the note lacks.
+_LEFT_OUT_CATEGORIES = ("positivity", "professionalism")
+
+
+def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
+    """The note without the sentences that ``violations`` found fault with as a whole.
+
+    The composer's sentences are each built to pass the rules, but a learned rule may still read
+    one as, say, pay talk ("225 words per minute"); re-asked, the composer drops that sentence
+    rather than send the same note again. Only a violation whose excerpt is a whole sentence
+    (the learned rules') is repaired this way: a flagged word is not a reason to drop its sentence.
+    The guardrails check what is left like any draft.
+    """
+    body = note.body
+    for violation in violations:
+        if violation.field != "body" or violation.category not in _LEFT_OUT_CATEGORIES:
+            continue
+        excerpt = violation.excerpt.removesuffix("...")
+        found = body.find(excerpt) if len(excerpt.split()) > 1 else -1
+        if found < 0:
+            continue
+        start = max((m.end() for m in SENTENCE_END.finditer(body, 0, found)), default=0)
+        end_mark = SENTENCE_END.search(body, found + len(excerpt) - 1)
+        end = end_mark.end() if end_mark else len(body)
+        if " ".join(body[start:end].split()).startswith(excerpt) and not body[start:found].strip():
+            body = body[:start] + body[end:].lstrip(" ")
+    body = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", body))
+    return note if body == note.body else note.model_copy(update={"body": body})
 
 
 def style_for(facts: Facts, interviewer: Interviewer, tweaks: list[str], new: int | None = None) -> Style:
