@@ -501,12 +501,18 @@ def test_an_endearment_the_facts_use_as_a_word_is_the_topic() -> None:
     assert "over_familiar" in rules_fired(with_sentence("Thanks again, honey, for the tour."))
 
 
-def test_a_fact_term_typed_with_or_without_accents_is_the_fact() -> None:
-    facts, person = _facts_with(topics=["repertoire such as Bartok's Mikrokosmos", *DANA.topics])
-    found = check_note(with_sentence("I loved our talk about Bartók and the Mikrokosmos."), facts, person, now=AT_INTERVIEW)
-    assert "invented_fact" not in {v.rule for v in found.violations}
-    invented = check_note(with_sentence("I loved our talk about Kodály and the Mikrokosmos."), facts, person, now=AT_INTERVIEW)
-    assert "invented_fact" in {v.rule for v in invented.violations}
+@pytest.mark.parametrize(("topic", "known", "invented"), [
+    # Accents typed or not: the facts' Bartok is the note's Bartók.
+    ("repertoire such as Bartok's Mikrokosmos", "I loved our talk about Bartók and the Mikrokosmos.",
+     "I loved our talk about Kodály and the Mikrokosmos."),
+    # A count with a word between: "14 trained Learning Champions" counts the champions too.
+    ("the 14 trained Learning Champions who mentor peers", "I was glad to hear about the 14 Learning Champions.",
+     "I was glad to hear about the 18 Learning Champions."),
+])
+def test_a_fact_in_other_words_is_the_fact(topic: str, known: str, invented: str) -> None:
+    facts, person = _facts_with(topics=[topic, *DANA.topics])
+    assert "invented_fact" not in {v.rule for v in check_note(with_sentence(known), facts, person, now=AT_INTERVIEW).violations}
+    assert "invented_fact" in {v.rule for v in check_note(with_sentence(invented), facts, person, now=AT_INTERVIEW).violations}
 
 
 def test_words_inside_an_email_address_or_link_are_not_slang() -> None:
@@ -602,3 +608,4 @@ def test_thanks_in_other_scripts_count_as_thanks() -> None:
         body = GOOD_BODY.replace("Thank you for meeting with me", "I met with you").replace(
             "Thank you again for your time.", thanks)
         assert "no_thanks" not in rules_fired(Note(subject=GOOD_SUBJECT, body=body))
+

@@ -1,4 +1,4 @@
-"""The learned tone rules (negative_tone, unprofessional_tone): both sides in sentences written for
+"""The learned tone rule (negative_tone): both sides in sentences written for
 these tests (not from the labelled corpus they were trained on), the shipped models being what the
 training script makes of the corpus, a broken model file, and the offline composer's repair by
 leaving a misread sentence out.
@@ -35,15 +35,6 @@ TONE_CASES = [
         "I would welcome hearing about next steps whenever the team is ready.",
         "I realize I did not mention my Terraform state migration work.",
         "I was sorry to hear the offsite was cancelled.",
-    ]),
-    ("unprofessional_tone", [
-        "Between us, the managers at my current hospital could not run a bath, which is half the reason I applied.",
-        "Could you also tell me whether the night differential is paid on top of the base rate?",
-        "Honestly, my current boss is clueless about scheduling, so your approach was a breath of fresh air.",
-    ], [
-        "I am very interested in this role and would welcome the opportunity to continue the conversation.",
-        "I enjoyed hearing how the team splits project work and interrupts.",
-        "I can also offer 225 words per minute certification, with my RPR.",
     ]),
 ]
 
@@ -128,7 +119,7 @@ def test_the_composer_repairs_by_leaving_a_misread_sentence_out(tmp_path: Path, 
     assert len(draft["body"].split()) < len(first["body"].split())
 
 
-def test_the_policy_names_both_learned_rules() -> None:
+def test_the_policy_has_a_learned_rule_for_each_trained_model() -> None:
     learned = {r.id: r for r in load_policy().rules if r.check == "learned_tone"}
-    assert set(learned) == {"negative_tone", "unprofessional_tone"}
+    assert set(learned) == {"negative_tone"}
     assert {r.category for r in learned.values()} == set(TONE_CATEGORIES)

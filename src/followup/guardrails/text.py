@@ -284,7 +284,8 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 # "30-barrel", "14 operating rooms", "2,400 intakes": a number and the word for what it counts.
-_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\+?(?:-|\s+)([a-z]{3,})\b")  # "10+ yrs" counts years too
+# A number and the words after it: "10+ yrs" counts years; "14 trained Learning Champions" counts champions too.
+_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\+?(?:-|\s+)((?:[a-z]{3,}[ -]){0,2}[a-z]{3,})\b")
 
 
 def _initials_of(text: str) -> set[str]:
@@ -297,7 +298,8 @@ def _initials_of(text: str) -> set[str]:
 def counts_in(text: str) -> list[tuple[str, str]]:
     """(number, stem of what it counts) for each number followed by a word, and for every other
     number of the same text too: "said 5 techs, actually 7" counts techs in 5 and in 7."""
-    units = {unit for _, word in _COUNT.findall(text.lower()) if (unit := count_unit(word))}
+    units = {unit for _, words in _COUNT.findall(text.lower()) for word in re.split("[ -]", words)
+             if (unit := count_unit(word))}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
     return [(number, unit) for unit in units for number in numbers]
 

@@ -1,4 +1,4 @@
-"""A learned reading of tone: how likely a sentence of a note is to fail positivity or professionalism.
+"""A learned reading of tone: how likely a sentence of a note is to fail positivity.
 
 Phrase lists catch the words someone listed. Batches of notes written by strangers showed they
 miss the same intent said in other words: a deadline from a landlord rather than from another
@@ -11,9 +11,11 @@ interview was about. Scoring is a dictionary lookup per feature: linear in the n
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,44 +25,69 @@ from pydantic import Field
 
 from ..resources import data_dir
 from .checks import CheckContext, Violation, rule
-from .policy import RulePolicy
+from .policy import RulePolicy, Text
 from .rules import _violation
-from .text import SENTENCE_END, STOPWORDS, Vocabulary, stem, tokens
+from .text import SENTENCE_END, STOPWORDS, Token, Vocabulary, stem
 
 FACT = "<fact>"  # a word the facts use: the topic, not the tone
 NUMBER = "<number>"
 MIN_WORDS = 3  # shorter pieces ("Dear Dana,", "Thanks again!") carry no tone worth scoring
 
 
-def message_sentences(context: CheckContext) -> list[tuple[int, int]]:
-    """Spans of the sentences of the body between the greeting and the sign-off, with enough words."""
+@dataclass(frozen=True)
+class MessageSentence:
+    start: int
+    end: int
+    words: list[Token]
+
+
+def message_sentences(context: CheckContext) -> list[MessageSentence]:
+    """The sentences of the body between the greeting and the sign-off that have enough words,
+    each with its words (the note's tokens, made once for every rule)."""
     body = context.note.body
     start = context.greeting.end if context.greeting else 0
     end = max(start, context.signoff_start)
-    spans, piece = [], start
-    for mark in SENTENCE_END.finditer(body, start, end):
-        spans.append((piece, mark.end()))
-        piece = mark.end()
-    spans.append((piece, end))
-    return [(a, b) for a, b in spans if len(tokens(body[a:b])) >= MIN_WORDS]
+    bounds = [start, *(mark.end() for mark in SENTENCE_END.finditer(body, start, end)), end]
+    words = context.body_tokens
+    offsets = [token.start for token in words]
+    found = []
+    for first, last in itertools.pairwise(bounds):
+        inside = words[bisect.bisect_left(offsets, first):bisect.bisect_left(offsets, last)]
+        if len(inside) >= MIN_WORDS:
+            found.append(MessageSentence(first, last, inside))
+    return found
 
 
-def sentence_features(sentence: str, vocabulary: Vocabulary | None) -> set[str]:
-    """The words, adjacent word pairs and stems of ``sentence``, facts' words and numbers masked."""
-    words = []
-    for token in tokens(sentence):
-        word = token.lower
-        if any(character.isdigit() for character in word):
-            word = NUMBER
-        elif vocabulary is not None and word not in STOPWORDS and (word in vocabulary.names or vocabulary.knows(token.text)):
-            word = FACT
-        words.append(word)
+def sentence_features(words: list[Token], vocabulary: Vocabulary | None,
+                      masked: dict[str, str] | None = None) -> set[str]:
+    """The words, adjacent word pairs and stems of a sentence, facts' words and numbers masked.
+
+    ``masked``: what each word was masked to, kept across the sentences of one note."""
+    masked = {} if masked is None else masked
+    lowered = []
+    for token in words:
+        word = masked.get(token.text)
+        if word is None:
+            word = masked[token.text] = _masked(token, vocabulary)
+        lowered.append(word)
     # Words as common as "do" or "not" say something only beside another ("do anything", "not the strongest").
-    features = {word for word in words if word not in STOPWORDS}
-    features.update(f"{first} {second}" for first, second in itertools.pairwise(words))
+    features = {word for word in lowered if word not in STOPWORDS}
+    features.update(f"{first} {second}" for first, second in itertools.pairwise(lowered))
     # Stems join inflections ("apologise", "apologising"); a stem this short joins unrelated words ("off" of "offer").
-    features.update("~" + root for root in map(stem, features & set(words)) if len(root) >= 4 and not root.startswith("<"))
+    features.update("~" + root for root in map(stem, features & set(lowered)) if len(root) >= 4 and not root.startswith("<"))
     return features
+
+
+def _masked(token: Token, vocabulary: Vocabulary | None) -> str:
+    word = token.lower
+    if _DIGIT.search(word):
+        return NUMBER
+    if vocabulary is not None and word not in STOPWORDS and (word in vocabulary.names or vocabulary.knows(token.text)):
+        return FACT
+    return word
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -96,6 +123,12 @@ class ToneRule(RulePolicy):
     model: str
     # A sentence at or above this probability is a violation. Lower catches more and flags more good notes.
     threshold: float = Field(0.95, gt=0.0, lt=1.0)
+    # Sentences holding one of these phrases are not scored: what a bag of words cannot tell apart
+    # ("my first week at my current job" is the candidate's past, not a presumed start).
+    unless: list[Text] = Field(default_factory=list)
+
+    def compile(self) -> None:
+        self.pattern("unless")
 
     def model_path(self, policy_source: str) -> Path:
         beside = Path(policy_source).parent / self.model if policy_source else None
@@ -110,9 +143,13 @@ def learned_tone(context: CheckContext, policy: ToneRule) -> Iterator[Violation]
     model = load_model(str(policy.model_path(context.policy.source)))
     vocabulary = context.fact_vocabulary if context.facts is not None else None
     body = context.note.body
-    for start, end in message_sentences(context):
-        if model.probability(sentence_features(body[start:end], vocabulary)) >= policy.threshold:
-            text = body[start:end]
-            start += len(text) - len(text.lstrip())
-            end -= len(text) - len(text.rstrip())
+    unless = policy.pattern("unless")
+    masked: dict[str, str] = {}
+    for sentence in message_sentences(context):
+        text = body[sentence.start:sentence.end]
+        if unless is not None and unless.search(text):
+            continue
+        if model.probability(sentence_features(sentence.words, vocabulary, masked)) >= policy.threshold:
+            start = sentence.start + len(text) - len(text.lstrip())
+            end = sentence.end - (len(text) - len(text.rstrip()))
             yield _violation(context, policy, start, end)

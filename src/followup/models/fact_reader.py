@@ -255,7 +255,7 @@ _NEGATIVE = re.compile(
     r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
 _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
                     r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
-                    r"tuition|reimburs\w*|take-home pay|"
+                    r"tuition|reimburs\w*|take-home pay|allowances?|discounts?|"
                     r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|"
                     r"paid time off|vacation days|relocation|"
                     r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
