@@ -259,6 +259,8 @@ def unaccented(word: str) -> str:
     if word.isascii():
         return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 _LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
 
@@ -283,8 +285,8 @@ def _acronyms_of(text: str) -> set[str]:
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
-# "30-barrel", "14 operating rooms", "2,400 intakes": a number and the word for what it counts.
-# A number and the words after it: "10+ yrs" counts years; "14 trained Learning Champions" counts champions too.
+# A number and up to three words after it, each read as what it counts: "30-barrel", "2,400 intakes",
+# "10+ yrs" (years), "14 trained Learning Champions" (champions too).
 _COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\+?(?:-|\s+)((?:[a-z]{3,}[ -]){0,2}[a-z]{3,})\b")
 
 

@@ -131,10 +131,16 @@ class ToneRule(RulePolicy):
         self.pattern("unless")
 
     def model_path(self, policy_source: str) -> Path:
-        beside = Path(policy_source).parent / self.model if policy_source else None
-        if beside is not None and beside.is_file():
-            return beside
-        return data_dir("guardrails") / self.model
+        return _model_path(self.model, policy_source)
+
+
+@lru_cache(maxsize=8)
+def _model_path(model: str, policy_source: str) -> Path:
+    """Resolved once per policy, not looked up on disk for every note checked."""
+    beside = Path(policy_source).parent / model if policy_source else None
+    if beside is not None and beside.is_file():
+        return beside
+    return data_dir("guardrails") / model
 
 
 @rule("learned_tone", options=ToneRule)

@@ -26,7 +26,6 @@ from .checks import CheckContext
 from .engine import check_note
 from .loading import load_policy
 from .policy import Policy
-from .text import Vocabulary
 from .tone import ToneModel, message_sentences, sentence_features
 
 # Professionalism was tried too: on three blind batches its model caught one failing note the phrase
@@ -58,13 +57,13 @@ def corpus_sentences(folder: Path = LABELLED_DIR, policy: Policy | None = None) 
         note = Note(subject=labelled.subject, body=labelled.body)
         result = check_note(note, facts, interviewer, policy=phrase_policy, now=facts.interview.ended_at, pasted=True)
         errors = [v for v in result.violations if v.severity == "error" and v.field == "body"]
-        vocabulary = Vocabulary.of_facts(facts)
+        context = CheckContext(note, facts, interviewer, None, phrase_policy, True)
         masked: dict[str, str] = {}
-        for sentence in message_sentences(CheckContext(note, facts, interviewer, None, phrase_policy, True)):
+        for sentence in message_sentences(context):
             start, end = sentence.start, sentence.end
             failed = frozenset(v.category for v in errors if v.start < end and v.end > start)
             found.append(Sentence(source, labelled.id, labelled.label, failed,
-                                  frozenset(sentence_features(sentence.words, vocabulary, masked))))
+                                  frozenset(sentence_features(sentence.words, context.fact_vocabulary, masked))))
     return found
 
 

@@ -95,7 +95,7 @@ def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
     The composer's sentences are each built to pass the rules, but a learned rule may still read
     one as, say, pressing for an answer; re-asked, the composer drops that sentence
     rather than send the same note again. Only a violation whose excerpt is a whole sentence
-    (the learned rules') is repaired this way: a flagged word is not a reason to drop its sentence.
+    (a learned rule's) is repaired this way: a flagged word is not a reason to drop its sentence.
     The guardrails check what is left like any draft.
     """
     body = note.body
