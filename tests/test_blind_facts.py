@@ -4,7 +4,9 @@ Batch 1 was read as the interviewer would and the composer was then improved on 
 wrong; batch 2 was measured untuned, then tuned on; batch 3 was read before and after this
 session's changes by readers who saw neither the composer nor each other's reading, and was
 never looked at by the developers; batch 4 was read once, untuned, after those changes (its one
-failing write, "PLS" read as slang, was fixed after that reading). Every ``write`` on them must exit 0.
+failing write, "PLS" read as slang, was fixed after that reading). Batch 5 (18 files) was read
+before and after the next round of changes, which were made on it (4 of its 18 writes failed
+before); batch 6 (18 files) was read once, untuned, after them. Every ``write`` on them must exit 0.
 """
 
 from __future__ import annotations
@@ -34,3 +36,4 @@ def test_every_hurried_facts_file_writes_a_passing_note_offline(path: Path) -> N
 
 def test_both_blind_batches_are_kept() -> None:
     assert len(list((FOLDER / "batch1").glob("*.yaml"))) == 16 and len(list((FOLDER / "batch2").glob("*.yaml"))) == 16
+    assert len(list((FOLDER / "batch5").glob("*.yaml"))) == 18 and len(list((FOLDER / "batch6").glob("*.yaml"))) == 18

@@ -110,8 +110,8 @@ def test_greetings_follow_tone_and_title_across_a_panel() -> None:
     facts = load_facts(Path(__file__).resolve().parent / "hurried_facts" / "icu_nurse.yaml")
     greetings = {tone: [n.body.splitlines()[0] for n in _notes(facts, tone).values()] for tone in TONES}
     assert greetings["warm"] == ["Dear Rajesh,", "Dear Linda,", "Dear Tomás,"]  # first names for everyone
-    # A panel that mixes titled and untitled people: full names, the title kept, in one register.
-    assert greetings["formal"] == ["Dear Dr. Rajesh Iyer,", "Dear Linda Haverford,", "Dear Tomás Rivera,"]
+    # A "Dr." is "Dr. Iyer" in every tone but warm; the others, whose title cannot be guessed, by full name.
+    assert greetings["formal"] == ["Dear Dr. Iyer,", "Dear Linda Haverford,", "Dear Tomás Rivera,"]
     assert greetings["concise"] == greetings["formal"]
     everyone_titled = facts.model_copy(update={"interviewers": facts.interviewers[:1]})
     assert compose(everyone_titled, everyone_titled.interviewers[0], Style(tone="formal")).body.startswith(
@@ -122,7 +122,7 @@ def test_titles_other_than_doctor() -> None:
     facts = load_facts(Path(__file__).resolve().parent / "hurried_facts" / "restaurant.yaml")
     chef = facts.interviewers[0]
     assert compose(facts, chef, Style()).body.startswith("Dear Antoine,")
-    assert compose(facts, chef, Style(tone="formal")).body.startswith("Dear Chef Antoine Marchal,")
+    assert compose(facts, chef, Style(tone="formal")).body.startswith("Dear Chef Marchal,")
     alone = facts.model_copy(update={"interviewers": [chef]})
     assert compose(alone, chef, Style(tone="concise")).body.startswith("Dear Chef Marchal,")
 

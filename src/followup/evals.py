@@ -55,6 +55,9 @@ class Miss:
 class LabelledScore:
     total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     caught: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Failing notes that fail the check at all, whatever category it names: what `check` decides
+    # (people file a greeting to the wrong person under structure or grounding alike).
+    rejected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     passing: int = 0
     false_positives: int = 0
     misses: list[Miss] = field(default_factory=list)
@@ -115,6 +118,7 @@ def score_labelled(folder: Path = LABELLED_DIR, policy: Policy | None = None) ->
                 score.misses.append(Miss(labelled.id, labelled.label, None, found))
             continue
         score.total[labelled.label] += 1
+        score.rejected[labelled.label] += bool(errors)
         if any(v.category == labelled.label for v in errors):
             score.caught[labelled.label] += 1
         else:

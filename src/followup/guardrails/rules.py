@@ -19,9 +19,11 @@ from pydantic import Field, model_validator
 from ..facts import CITABLE_FIELDS, texts_of
 from ..notes import Note
 from .checks import CheckContext, Violation, panel_rule, rule
-from .policy import Limits, PhraseMatcher, Policy, RulePolicy, Severity, Text, compile_phrases
+from .matching import PhraseMatcher, compile_phrases
+from .policy import Limits, Policy, RulePolicy, Severity, Text
 from .text import (
     CASELESS_ADDRESS,
+    COUNT_NUMBER,
     NUMBER_WORDS,
     ORDINAL_WORDS,
     STOPWORDS,
@@ -31,8 +33,10 @@ from .text import (
     count_unit,
     find_citation,
     numbers_in,
+    romanized,
     signoff_line,
     tokens,
+    unaccented,
 )
 
 # Emoji characters, one class for the rule and its fix, so whatever emoji the rule flags the fix removes.
@@ -306,9 +310,14 @@ def _caseless_name(name: str) -> bool:
 
 
 def _names_this_interviewer(context: CheckContext) -> bool:
+    """Whether a name in the greeting is one of the interviewer's: as written, in part (in a
+    script without capitals), or romanized from Greek or Cyrillic (Oleh or Oleg to Олег: the
+    first two letters agree, as spellings of one name differ)."""
     assert context.interviewer is not None and context.greeting is not None
     own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
+    romanized_own = {roman[:2] for part in own if (roman := romanized(part))}
     return any(word.lower() in own or (_caseless(word) and any(word in part or part in word for part in own))
+               or (word.isascii() and unaccented(word.lower())[:2] in romanized_own)
                for word, _, _ in _greeting_names(context))
 
 
@@ -551,6 +560,8 @@ def wrong_role(context: CheckContext, policy: WrongRoleRule) -> Iterator[Violati
         other_rank = any(word.lower() in ranks for word in named.split())
         if not stems or (stems & known and not other_rank) or " ".join(named.lower().split()) in titles or named.upper() in _acronyms(facts.role):
             continue  # the role in other words, or a title (``title_as_role`` speaks to that)
+        if " " not in named and context.fact_vocabulary.knows(named):
+            continue  # "the Louth job": a place or project of the facts, not a job title
         if _CANDIDATE_OWN.search(getattr(context.note, field)[max(0, match.start() - 30):match.start()]):
             continue  # "my Assistant Winemaker job in Mendoza": the candidate's own past
         yield _violation(context, policy, match.start("named"), match.end("named"), field, found=named, role=facts.role)
@@ -595,7 +606,7 @@ def _title_pattern(titles: tuple[str, ...], job_words: tuple[str, ...], applied_
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’])",
         rf"re:\bjoin(?:ing)?\s+(?:[\w&.'’-]+\s+){{1,5}}?as\s+(?:an?\s+|the\s+|your\s+)?(?:next\s+|new\s+)?({title})\b"
         r"(?!\s+(?:at|who|and|in|on|about|to)\b|\s*[,'’]|(?-i:\s+[A-Z][a-z]))",  # not "join Chief Engineer Ali's team"
-    ], "title_as_role")
+    ])
 
 
 def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRule,
@@ -649,13 +660,13 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
         return
     body = context.note.body
     for match in _NOTE_COUNT.finditer(body):
-        number, unit = match.group(1).replace(",", ""), count_unit(match.group(2))
+        number, unit = NUMBER_WORDS.get(match.group(1).lower(), match.group(1).replace(",", "")), count_unit(match.group(2))
         given = counted.get(unit) if unit else None
         if given and number not in given and not _clock_time(body, match.start(1), match.end(1)):
             yield match.group(), match.start(), match.end()
 
 
-_NOTE_COUNT = re.compile(r"(?<![\w.,$])(\d[\d,]*(?:\.\d+)?)(?:-|\s+)([A-Za-z]{3,})\b")
+_NOTE_COUNT = re.compile(rf"(?<![\w.,$])((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
 
 
 def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
@@ -797,16 +808,16 @@ def no_signoff(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]
 @rule("length")
 def length(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     limits = context.policy.limits
-    words = context.word_count
-    if words < limits.min_words_error or words > limits.max_words_error:
-        yield _violation(context, policy, words=words, low=limits.min_words_error, high=limits.max_words_error)
+    words, low = context.word_count, limits.min_words_error_for(context.pasted)
+    if words < low or words > limits.max_words_error:
+        yield _violation(context, policy, words=words, low=low, high=limits.max_words_error)
 
 
 @rule("length_range")
 def length_range(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     limits = context.policy.limits
     words = context.word_count
-    if limits.min_words_error <= words < limits.min_words or limits.max_words < words <= limits.max_words_error:
+    if limits.min_words_error_for(context.pasted) <= words < limits.min_words or limits.max_words < words <= limits.max_words_error:
         yield _violation(context, policy, words=words, low=limits.min_words, high=limits.max_words)
 
 

@@ -223,6 +223,7 @@ class Vocabulary:
             words |= _acronyms_of(piece) | _initials_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
+                words.add(_SPELLED_OUT_UNITS.get(token.lower, token.lower))
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
             for number, unit in counts_in(piece):
@@ -244,13 +245,23 @@ class Vocabulary:
             return True
         if len(lower) >= 4 and lower.isalpha() and word[:1].isupper() and lower in self.prefixes:
             return True  # "Tech" of "Technical College", "Univ" of "University": the fact, shortened
+        if word[:1].isupper() and self._place_of(lower):
+            return True
         parts = [part for part in word.strip("'’").split("-") if part]
         if len(parts) < 2:
             return False
         capitalised = [part for part in parts if part[:1].isupper()]
         return bool(capitalised) and all(self.knows(part) for part in capitalised)
 
+    def _place_of(self, lower: str) -> bool:
+        """A people or language named from a place of the facts ("Canadian" of Canada, "Japanese" of Japan)."""
+        root = next((lower[:-len(end)] for end in _DEMONYM_ENDINGS if lower.endswith(end) and len(lower) > len(end) + 3), None)
+        if root is None:
+            return False
+        return any(root[:n] in self.words or root[:n] in self.prefixes for n in range(len(root), max(4, len(root) - 2) - 1, -1))
 
+
+_DEMONYM_ENDINGS = ("ian", "ese", "ish", "an", "ic", "i")
 _VOCABULARIES: dict[int, tuple[weakref.ref[Facts], Vocabulary]] = {}
 
 
@@ -260,6 +271,22 @@ def unaccented(word: str) -> str:
         return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
+
+
+# Greek and Cyrillic letters in Latin, as names are commonly romanized: enough to tell
+# "Dear Oleh" to Олег Петренко from "Dear Ivan", not to spell every name one way.
+_ROMAN = str.maketrans({**dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo")),
+                        "θ": "th", "χ": "ch", "ψ": "ps",
+                        **dict(zip("абвгдезийклмнопрстуфыэіїґ", "abvgdeziiklmnoprstufyeiig")),
+                        "ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+                        "ю": "yu", "я": "ya", "є": "ye", "ь": "", "ъ": ""})
+
+
+def romanized(word: str) -> str | None:
+    """A Greek or Cyrillic word in Latin letters, lower-cased and unaccented (Ελένη: eleni); None for other words."""
+    if not any("\u0370" <= c <= "\u04ff" for c in word):
+        return None
+    return unaccented(word.lower()).translate(_ROMAN)
 
 _LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
@@ -287,13 +314,18 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "seventeen eighteen nineteen twenty".split())}
 # A number and up to three words after it, each read as what it counts: "30-barrel", "2,400 intakes",
 # "10+ yrs" (years), "14 trained Learning Champions" (champions too).
-_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\+?(?:-|\s+)((?:[a-z]{3,}[ -]){0,2}[a-z]{3,})\b")
+# A number is digits or a number word above one ("one" is as often "one of"): "two-phase" counts phases.
+COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?|(?:" + "|".join(w for w in NUMBER_WORDS if w not in ("zero", "one")) + r")\b"
+# (The words are read in a look-ahead, so the number of "six arriving with two days" is not lost.)
+_COUNT = re.compile(rf"(?<![\w.,])({COUNT_NUMBER})\+?(?=(?:-|\s+)((?:[a-z]{{3,}}[ -]){{0,2}}[a-z]{{3,}})\b)")
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b")
 
 
 def _initials_of(text: str) -> set[str]:
     """Initials of two or three content words in a row ("relative humidity": "rh"), so an acronym
     a note makes of a fact's words is the fact."""
-    words = [t.lower for t in tokens(text) if t.text.isalpha() and t.lower not in STOPWORDS]
+    words = [part for t in tokens(text) for part in t.lower.split("-")  # "QC" of "quality-control"
+             if part.isalpha() and part not in STOPWORDS]
     return {"".join(w[0] for w in words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
 
 
@@ -302,7 +334,7 @@ def counts_in(text: str) -> list[tuple[str, str]]:
     number of the same text too: "said 5 techs, actually 7" counts techs in 5 and in 7."""
     units = {unit for _, words in _COUNT.findall(text.lower()) for word in re.split("[ -]", words)
              if (unit := count_unit(word))}
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)} | {NUMBER_WORDS[w] for w in _NUMBER_WORD.findall(text.lower())}
     return [(number, unit) for unit in units for number in numbers]
 
 
@@ -312,9 +344,12 @@ def count_unit(word: str) -> str | None:
     return None if word in STOPWORDS else stem(_SPELLED_OUT_UNITS.get(word, word))
 
 
-# Jotted units, so "5 yrs" in the facts and "5 years" in a note count the same thing.
+# Jotted words, so "5 yrs" in the facts and "5 years" in a note count the same thing, and the
+# "univ" of the facts is the note's "University".
 _SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
-                      "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians"}
+                      "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians",
+                      "univ": "university", "uni": "university", "dept": "department", "depts": "departments",
+                      "mgr": "manager", "govt": "government", "intl": "international"}
 
 
 ORDINAL_WORDS = {w: str(i) for i, w in enumerate(

@@ -89,7 +89,7 @@ _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(
 _SHORTHAND = [
     (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b", "because"), (r"\bbc\b", "because"),
     (r"(?<=\w) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
-    (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"\bhr\b", "hour"), (r"\bmins\b", "minutes"),
+    (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"(?<=\d)hr\b", " hour"), (r"(?<=\d )hr\b|(?<=\ban )hr\b|(?<=\bper )hr\b", "hour"), (r"\bhr\b", "HR"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
     (r"\bincl\.?(?=\s)", "including"), (r"\bconvos?\b", "conversation"), (r"(?<=\blast )co\b|(?<=\bcurrent )co\b|(?<=\bold )co\b|(?<=\bprior )co\b|(?<=\bprevious )co\b", "company"), (r"\bavg\b\.?", "average"), (r"\bprob\b", "probably"),
@@ -146,6 +146,9 @@ def tidy(text: str) -> str:
         text = pattern.sub(replacement, text)
     text = re.sub(r",?\s*\(?\be\.?g\.?,?\s+([^,;()]+)\)?", r" (for example, \1)", text, flags=re.I)
     text = re.sub(r"\s*\betc\.?$", "", text)
+    text = re.sub(r"(?<=\w) (?:thing|things|stuff)\b(?=$|[,;.)])", "", text)  # "the water rates thing"
+    text = re.sub(r"\s*\((?:only|just|a bit|a little|kinda|kind of|sort of|not much|not really|barely|maybe|I think|tbh)\b[^()]*\)", "",
+                  text, flags=re.I)  # "(only a little)": a hedge for the writer, not the reader
     text = _capitalise_names(text)
     text = re.sub(r"\s+([,;:])", r"\1", " ".join(text.split()))
     return text.strip(" .!?;:,-\u2013\u2014\"'")
@@ -167,7 +170,21 @@ def _capitalise_names(text: str) -> str:
                   lambda m: m.group() if m.group(1) in _NOT_PLACES else m.group()[: -len(m.group(1))] + m.group(1).capitalize(),
                   text)
     text = _AMBIGUOUS_MONTH.sub(lambda m: m.group().capitalize(), text)
+    text = acronyms_capitalised(text)
     return re.sub(r"(?<![\w-])[a-zö]+\b(?!-)", lambda m: _CAPITALISED.get(m.group()) or _plural_name(m.group()), text)
+
+
+# A jotted word of two to five consonants is an acronym ("nhs", "crc", "cwb"), unless it is a unit or a
+# shortening people write in lower case.
+_CONSONANTS_ONLY = re.compile(r"(?<![\w'’./@-])[bcdfghjklmnpqrstvwxz]{2,5}(?![\w'’@]|\.\w)")
+_LOWER_CASE_SHORTENINGS = {"km", "kg", "cm", "mm", "ml", "mg", "lb", "lbs", "ft", "st", "nd", "rd", "th", "nth", "vs", "mr",
+                           "ms", "mrs", "dr", "jr", "sr", "hmm", "hm", "mm", "brr", "psst", "shh", "tsk", "pls", "plz", "thx",
+                           "msg", "pkg", "qty", "mph", "kph", "ltr", "hrs", "yrs", "mths", "wks", "pcs", "cwt", "bpm", "dpi"}
+
+
+def acronyms_capitalised(text: str) -> str:
+    """"the nhs trust" is "the NHS trust"."""
+    return _CONSONANTS_ONLY.sub(lambda m: m.group() if m.group() in _LOWER_CASE_SHORTENINGS else m.group().upper(), text)
 
 
 def _plural_name(word: str) -> str:
@@ -197,7 +214,7 @@ _QUESTION_NOTE = re.compile(r"^(?:q|qs|question|questions)\s*(?:about|on|re|:|-)
 _BARE_ASKED = re.compile(r"^(?:also\s+)?asked\s*[:-]?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
 # "how do I handle X" asked as a question reads "how I handle X" inside a sentence.
 _DIRECT_QUESTION = re.compile(r"^(how|what|why|when|where|which) (?:(do|does|did)|(would|will|can|could|should)) I\b", re.I)
-_CANDIDATE_ASKED = re.compile(r"^I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?\s+(?:about\s+)?(?P<rest>.+)$", re.I)
+_CANDIDATE_ASKED = re.compile(r"^(?:I\s+(?:also\s+)?asked(?:\s+(?:her|him|them))?|(?:also\s+)?asked\s+(?:her|him|them))\s+(?:about\s+)?(?P<rest>.+)$", re.I)
 _CANDIDATE_TOLD = re.compile(r"^I\s+(?:also\s+)?(?:(?:told|showed|walked|gave|shared with)\s+(?:her|him|them)|brought up|"
                              r"mentioned|talked about|explained|described|walked through|shared)\s+"
                              r"(?:about\s+|through\s+|that\s+)?(?P<rest>.+)$", re.I)
@@ -257,7 +274,7 @@ _UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|
                     r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
                     r"tuition|reimburs\w*|take-home pay|allowances?|discounts?|"
                     r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|"
-                    r"paid time off|vacation days|relocation|"
+                    r"paid time off|vacation days|relocation|remote|wfh|work from home|hybrid|company car|"
                     r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
                     r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
 _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
@@ -304,13 +321,16 @@ def _possessives(text: str, plural: bool = False) -> str:
     text = re.sub(r"\b(?:her|his)\b(?= (?:own )?(?:[a-z]|[A-Z]{2,}\b))", "your", text)
     text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
     text = re.sub(r"\bhim\b", "you", text)
-    text = re.sub(r"\bthey\b(?= \w)", "you", text)
+    text = re.sub(r"\bthey\b(?= \w)", lambda m: m.group() if re.search(r"\b[a-z]+[^su\W]s\b(?:\s+\w+){0,3}\s*$", text[: m.start()])
+                  else "you", text)  # "my tickets and when they expire": the tickets
     if plural:
         text = re.sub(r"\bthem\b", "you", text)
 
     def their(match: re.Match[str]) -> str:
         before = text[: match.start()].split()[-3:]
         owned = not plural and any(re.fullmatch(r"[a-z]+[^su]s", w) for w in before)
+        # "tell a client their dog ...": a person just named owns it, not the interviewer
+        owned = owned or (len(before) >= 2 and before[-2].lower() in ("a", "an", "the", "each", "every", "any", "my"))
         return match.group() if owned else "your"
 
     text = re.sub(r"\btheir\b(?= (?:own )?[a-z])", their, text)
@@ -460,6 +480,11 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
     # Corrections, regrets and additions read the same wherever they were jotted.
     if (found := _as_clarification(text, strict=field != "clarify")) is not None:
         return found
+    if field != "clarify" and (_UNFIT.search(text) or _NEGATIVE.search(text)):
+        head, asides = _head_and_asides(text)  # "shift handovers, he hates bad ones": the topic without the aside
+        if asides and not (_UNFIT.search(head) or _NEGATIVE.search(head)):
+            text = ", ".join([head, *(a for a in asides if not (_UNFIT.search(a) or (
+                _NEGATIVE.search(a) and re.match(rf"^{_SUBJECT}\b", a, re.I))))])
     if _UNFIT.search(text):
         return _unusable(text)
     if _NEGATIVE.search(text) and field not in ("strengths", "clarify"):
@@ -516,6 +541,8 @@ def _regret_subject(text: str) -> tuple[str | None, bool]:
 
 def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
     text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
+    if re.match(r"^(?:I\s+)?(?:said|told)\b", text, re.I):
+        text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "... it's 3 (forgot about rocket)": the aside is for the writer
     text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
                   "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
     if match := _CORRECTION.match(re.sub(r"\s{2,}", " ", _HEDGED_FIGURE.sub(r"\g<verb> \g<hedge> ", text))):
@@ -523,6 +550,9 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
             return (found,)
         if meant := _MEANT.match(text):
             return (("correction", f"I meant {meant.group('real')}", meant.group("said"), ""),)
+        if meant := _MEANT_IN_CLAUSE.match(text):
+            said, real = meant.group("said"), meant.group("real")
+            return (("correction", f"{meant.group('clause')} {real}", said, ""),)
         if re.search(r"\d", text) and re.match(r"^(?:I\s+)?(?:said|told)\b", text, re.I):
             return _unusable(text)  # a correction of a figure it cannot make out: never pasted as said
     return _as_jotted_clarification(text, strict)
@@ -531,6 +561,9 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
 # "told her tuesday, meant thursday": a word said for another.
 _MEANT = re.compile(r"^(?:I\s+)?(?:said|told (?:her|him|them|the panel))\s+(?P<said>[\w.:-]+(?: [\w.:-]+)?)\s*(?:,|;|\bbut\b|\s-\s)+\s*"
                     r"(?:but\s+)?(?:I\s+)?meant\s+(?P<real>[\w.:-]+(?: [\w.:-]+){0,2})$", re.I)
+# "told her I passed the exam in october, meant april": a clause whose last word was said for another.
+_MEANT_IN_CLAUSE = re.compile(r"^(?:I\s+)?(?:said|told (?:her|him|them|the panel))\s+(?:that\s+)?(?P<clause>I\s+[\w' ]+?)\s+(?P<said>[\w.:-]+)"
+                              r"\s*(?:,|;|\bbut\b|\s-\s)+\s*(?:but\s+)?(?:I\s+)?meant\s+(?P<real>[\w.:-]+)$", re.I)
 # "but I think it was 65k", "but its closer to 3000": the hedge kept before the figure, the filler dropped.
 _HEDGED_FIGURE = re.compile(r"\b(?:I think |I believe |probably )?(?P<verb>it was|it is|it's|its|it were)\s+"
                             r"(?P<hedge>closer to|more like|nearer|about|around|roughly|approx(?:imately)?\.?)?\s*(?=\d)", re.I)
@@ -651,10 +684,39 @@ def _as_strength(text: str) -> Read:
     return (kind, _offerable(phrase) if kind == "strength_np" else phrase, wrong, added)
 
 
+# "msc meteorology, univ of bergen": a degree, its subject and where it was taken.
+_DEGREE = re.compile(r"^(?P<degree>bsc|msc|ba|ma|bs|ms|phd|mba|meng|beng|mphil|llb|bed|med|pgce|hnd|diploma|associate'?s?)"
+                     r"\.?\s+(?:degree\s+)?(?:in\s+)?(?P<subject>[a-z][a-z &-]+?)(?:\s*(?:,|\(|-|\bfrom\b|\bat\b)\s*(?P<school>[^()]+?)\)?)?$", re.I)
+_DEGREE_FORMS = {"bsc": "BSc", "msc": "MSc", "ba": "BA", "ma": "MA", "bs": "BS", "ms": "MS", "phd": "PhD", "mba": "MBA",
+                 "meng": "MEng", "beng": "BEng", "mphil": "MPhil", "llb": "LLB", "bed": "BEd", "med": "MEd", "pgce": "PGCE",
+                 "hnd": "HND"}
+
+
+def _as_degree(text: str) -> Read | None:
+    match = _DEGREE.match(text)
+    if not match:
+        return None
+    degree = _DEGREE_FORMS.get(match.group("degree").lower(), match.group("degree").lower())
+    school = match.group("school")
+    if school and not re.search(r"\b(?:univ\w*|college|institute|school|academy|polytechnic|uni)\b", school, re.I):
+        return None  # "ma history of art, 2 yrs cataloguing": not a place of study
+    place = ""
+    if school:
+        place = " from " + re.sub(r"\buniv\b\.?|\buni\b", "University", school.strip()).title().replace(" Of ", " of ").replace(" The ", " the ")
+    place = place.replace(" from University", " from the University")
+    return ("strength_np", f"my {degree} in {match.group('subject').strip()}{place}", "", "")
+
+
 def _strength_read(text: str) -> Read:
+    if degree := _as_degree(text):
+        return degree
     parts = [p.strip() for p in re.split(r"[,;](?!\d{3}\b)\s*(?![^()]*\))", text) if p.strip()]  # not "1,500"
     read = [_strength_part(p) for p in parts]
     read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
+    if len(read) > 1 and re.fullmatch(rf"(?:about )?{_YEARS}", read[0][1]) and read[1][0] == "strength_np":
+        what = read[1][1].removeprefix("experience with ").removeprefix("my ")  # "7 yrs, colour specialist"
+        read = [("strength_np", f"{read[0][1]} as {_article(what)} {what}" if _PERSON_NOUN.search(what)
+                 else f"{read[0][1]} of {what} experience"), *read[2:]]
     kind, phrase = read[0]
     if kind == "unusable" or len(read) == 1:
         return (kind, phrase, "", "")
@@ -668,11 +730,15 @@ def _strength_read(text: str) -> Read:
         return (kind, ", ".join(items[:-1]) + " and " + items[-1], "", "")
     if kind == "strength_adj" and all(k == "strength_adj" for k, _ in read[1:]):
         return (kind, " and ".join(p for _, p in read), "", "")
-    if kind in ("strength_np", "strength_adj") and rest and len(rest) == len(read) - 1:
-        if phrase.startswith("my ") and not re.match(r"^\d", read[1][1]):
-            phrase = phrase.removeprefix("my ")  # "my PharmD, with 7 years" but not "my SEO, with paid social"
-        return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")
+    if kind == "strength_adj" and rest and len(rest) == len(read) - 1:
+        return (kind, f"{phrase}, with {' and '.join(rest)}", "", "")  # "fluent in Italian, with conversational Portuguese"
+    credentials = [p for k, p in read[1:] if k == "strength_np" and p.startswith("my ")]
+    if kind == "strength_np" and credentials:
+        return (kind, " and ".join([phrase, *credentials]), "", "")  # "6 years of ICU experience and my CRRT certification"
     return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
+
+
+_PERSON_NOUN = re.compile(r"(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide)$")
 
 
 def _strength_part(text: str) -> tuple[str, str]:
@@ -714,8 +780,10 @@ def _strength_part(text: str) -> tuple[str, str]:
     if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
             r"^(?:on|in|at|for|with|from|by)\b", text):
         return ("unusable", text)
-    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[a-z][\w -]*\b(?:license|certification|certificate|degree)$",
-                text):
+    if re.search(r"\b(?:certified|in progress|generation|\d+\s*wpm)\b|\bconversational\b(?! [A-Z])", text):
+        return ("unusable", text)  # "cwb certified all position": no frame says it as written
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[a-z][\w -]*\b(?:license|licence|certification|certificate|"
+                r"degree|diploma|ticket|qualification)$", text):
         text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 
@@ -767,10 +835,18 @@ def _years_of(text: str) -> str:
     return f"{match.group('n')} of {what}{experience}{',' if rest.startswith(' including') else ''}{rest}"
 
 
+# "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
+_THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
+                            r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
+                            r"\b(?:about |around |approx\.? |nearly |over |almost )?\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
+                            r"\b(?:call|calls|zoom|teams|video call|phone call|next round|second round|final round|hr|recruiter|"
+                            r"decision|tour|car park|parking|had tea|had coffee|had lunch)\b", re.I)
+
+
 def _as_highlight(text: str) -> Read:
     """Something true of the company ("they're moving to X"), never the candidate's day ("parking was a nightmare")."""
     head, _ = _head_and_asides(text)
-    if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head):
+    if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head) or _THE_INTERVIEW.search(head):
         return ("unusable", text, "", "")
     they = re.match(r"^they\b", head, re.I) is not None
     clause = _possessives(_lower_first(head), plural=they)
@@ -808,6 +884,7 @@ def _as_interest(text: str) -> Read:
         rest = re.sub(r"^ex[- ](?=[a-z])", "former ", text[match.end():], flags=re.I)  # "both ex navy": former Navy
         first = rest.split(" ", 1)[0]
         if re.match(r"^(?:from|in|at|on|with|into|big|huge|fans?|members?|parents?|ex-[\w-]+|former|retired|veterans?|"
+                    r"obsessed|mad|crazy|keen|hooked|passionate|nuts|"
                     r"certified|licensed|[a-z]+(?:ers|ists|ians|ents|ors))$", first):
             return ("interest", f"we are both {rest}", "", "")  # "both from Texas", "both runners"
         if first.endswith("ing"):
@@ -855,15 +932,27 @@ def _topic_reads(text: str) -> tuple[Read, ...]:
     for aside in asides:
         if found[0][0] == "question" and (answer := _answer_to(found[0][1], aside)):
             found[0] = (*found[0][:3], answer)  # "asked if I can work weekends, said yes except sundays"
+        elif _GENERIC_OBJECT.search(found[0][1]) and len(aside.split()) <= 5 and not _is_clause(aside) \
+                and not _CLAUSE_START.match(aside):
+            found[0] = (found[0][0], f"{found[0][1]} on {aside}", *found[0][2:])  # "the case, icing at Bodø"
         elif re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
             kind, phrase, wrong, added = found[0]
-            joined = f"{phrase[:-1]}, {aside})" if phrase.endswith(")") else f"{phrase} ({aside})"
+            counted = re.match(r"^(?:about |around |over |nearly )?\d[\d,.-]*\+? [a-z]+$", aside)  # "the rental fleet, 80 bikes"
+            joined = f"{phrase[:-1]}, {aside})" if phrase.endswith(")") else f"{phrase} of {aside}" if counted else f"{phrase} ({aside})"
             found[0] = (kind, joined, wrong, added)  # "a typical week, 50-60 hours"; "in Tacoma (3 acres, 2.1M budget)"
+        elif _ASKED.match(aside) or _BARE_ASKED.match(aside) or _LEAD_IN.match(aside):
+            read = _one_topic(aside)  # "he's the IT lead, asked what software I've used": a topic of its own
+            if read[0] in ("question", "topic"):
+                found = [r for r in found if not (r[0] == "point" and r[1].startswith("you are "))] + [read]
         elif re.match(rf"^{_SUBJECT}\b", aside, re.I) and not _IMPRESSION.match(aside):
             point = _one_topic(aside)
             if point[0] == "point" and not _first_person(point[1]) and not point[1].startswith("you were "):
                 found.append(point)
     return tuple(found)
+
+
+# What says nothing until an aside says what it was about: "the case, icing at Bodø".
+_GENERIC_OBJECT = re.compile(r"\bthe (?:case|scenario|exercise|question|problem|task|test|role-?play|example)$")
 
 
 def _one_topic(text: str) -> Read:
@@ -897,6 +986,8 @@ def _one_topic(text: str) -> Read:
                       r"give (?:an example|examples) of|tell (?:her|him|them|you) about)\s+", "", rest)
         if re.match(r"^(?:to\s+)", rest):
             return ("unusable", text, "", "")
+        if through := re.match(r"^(?:through|thru)\s+(?P<what>.+)$", rest, re.I):
+            return ("moment", f"you walked me through {through.group('what')}", "", "")  # "asked me thru the case"
         if rest.lower().startswith(("if ", "whether ")):
             return _yes_no_question(rest, text)
         if _QUESTION_WORD.match(rest) or not _is_clause(rest) \
@@ -907,7 +998,10 @@ def _one_topic(text: str) -> Read:
         rest = _possessives(_clean_clause(match.group("rest")))
         if re.match(r"^(?:if|whether) I\b", rest):  # "asked if I'm ok with nights": only they would ask that
             return _yes_no_question(rest, text)
-        return ("topic", rest, "", "") if _QUESTION_WORD.match(rest) or not _is_clause(rest) else ("unusable", text, "", "")
+        if not (_QUESTION_WORD.match(rest) or not _is_clause(rest)):
+            return ("unusable", text, "", "")
+        # "asked what software I've used", "asked which I prefer": only the interviewer asks that of me
+        return ("question" if re.search(r"\b(?:I|my|me)\b", rest) else "topic", rest, "", "")
     if match := _REPORTED.match(text):
         rest = _possessives(_clean_clause(match.group("rest")), plural=True)
         verb = match.group("verb").lower()

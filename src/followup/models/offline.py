@@ -24,7 +24,7 @@ from ..guardrails import load_policy
 from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
-from .fact_reader import Fact, read_candidate_facts, read_interviewer_facts, salvage_topic
+from .fact_reader import Fact, acronyms_capitalised, read_candidate_facts, read_interviewer_facts, salvage_topic
 from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
 
@@ -90,27 +90,35 @@ _LEFT_OUT_CATEGORIES = ("positivity", "professionalism")
 
 
 def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
-    """The note without the sentences that ``violations`` found fault with as a whole.
+    """The note without the sentences that ``violations`` found fault with.
 
-    The composer's sentences are each built to pass the rules, but a learned rule may still read
-    one as, say, pressing for an answer; re-asked, the composer drops that sentence
-    rather than send the same note again. Only a violation whose excerpt is a whole sentence
-    (a learned rule's) is repaired this way: a flagged word is not a reason to drop its sentence.
-    The guardrails check what is left like any draft.
+    The composer's sentences are each built to pass the rules, but a fact may still carry a
+    word a rule reads as unprofessional or negative ("your dog" from a client's dog), or a learned
+    rule may read a sentence as pressing for an answer. Re-asked, the composer would write the
+    same note again, so it drops the sentence that holds what was flagged. The guardrails check
+    what is left like any draft.
     """
     body = note.body
     for violation in violations:
         if violation.field != "body" or violation.category not in _LEFT_OUT_CATEGORIES:
             continue
         excerpt = violation.excerpt.removesuffix("...")
-        found = body.find(excerpt) if len(excerpt.split()) > 1 else -1
-        if found < 0:
+        if not excerpt.strip():
             continue
-        start = max((m.end() for m in SENTENCE_END.finditer(body, 0, found)), default=0)
+        # Where the rule found it, if the body is still the one it read; else the excerpt as a whole word.
+        if body[violation.start:violation.start + len(excerpt)] == excerpt:
+            found = violation.start
+        else:
+            match = re.search(rf"(?<!\w){re.escape(excerpt)}(?!\w)", body)
+            if match is None:
+                continue
+            found = match.start()
+        # The sentence: from the end of the one before (or the line's start) to its own end (or the line's).
+        start = max(max((m.end() for m in SENTENCE_END.finditer(body, 0, found)), default=0), body.rfind("\n", 0, found) + 1)
         end_mark = SENTENCE_END.search(body, found + len(excerpt) - 1)
-        end = end_mark.end() if end_mark else len(body)
-        if " ".join(body[start:end].split()).startswith(excerpt) and not body[start:found].strip():
-            body = body[:start] + body[end:].lstrip(" ")
+        line_end = body.find("\n", found + len(excerpt))
+        end = min(end_mark.end() if end_mark else len(body), line_end if line_end >= 0 else len(body))
+        body = body[:start] + body[end:].lstrip(" ")
     body = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", body))
     return note if body == note.body else note.model_copy(update={"body": body})
 
@@ -504,8 +512,15 @@ def proper_case(name: str) -> str:
     one with any capital is left as its owner wrote it ("deVries", "iHeart")."""
     if any(ch.isupper() for ch in name):
         return name
-    words = name.split(" ")
-    return " ".join(w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    words = acronyms_capitalised(name).split(" ")
+    named = [w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    if len(named) > 1 and named[-1].lower() in _LEGAL_FORMS:
+        named[-1] = _LEGAL_FORMS[named[-1].lower()]  # "nordsjo subsea as": Nordsjo Subsea AS
+    return " ".join(named)
+
+
+_LEGAL_FORMS = {form.lower(): form for form in
+                "AS ASA AB BV NV AG GmbH LLC LLP Ltd PLC SA SAS SARL SpA Srl Oy Pty KK Inc Co".split()}
 
 
 def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
@@ -516,21 +531,18 @@ def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
 def _form_of_address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
     """One form of address for the whole panel, by tone and title.
 
-    Warm notes use first names for everyone. Otherwise a panel where everyone has a title
-    ("Dr.", "Chef") gets title and surname ("Dr. Iyer"); a panel that mixes titled and untitled
-    people gets full names, with the titles ("Dr. Rajesh Iyer", "Linda Haverford"), since no
-    title can be guessed for the others; an untitled panel gets full names when formal and
-    first names when concise.
+    Warm notes use first names for everyone. Otherwise a person with a title ("Dr.", "Chef")
+    is greeted by title and surname ("Dr. Iyer") in every note; the others of the panel, whose
+    title no rule can guess, by full name in a formal note or a panel with titles ("Linda
+    Haverford"), and by first name in a concise note to an untitled panel.
     """
     if tone == "warm":
         return _first_name(interviewer)
-    titled = [p for p in facts.interviewers if _title(p)]
-    if titled and len(titled) == len(facts.interviewers):
+    if _title(interviewer):
         return _titled_name(interviewer)
-    if titled:
-        title = _title(interviewer)
-        return f"{title} {interviewer.name.split(' ', 1)[1]}" if title else interviewer.name
-    return interviewer.name if tone == "formal" else interviewer.first_name
+    if tone == "formal" or any(_title(p) for p in facts.interviewers):
+        return interviewer.name
+    return interviewer.first_name
 
 
 # Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
