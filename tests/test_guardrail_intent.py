@@ -276,7 +276,9 @@ INTENT_CASES += [
     ("self_deprecation", ["I know I am probably not the polished candidate you were hoping for.",
                           "I would not blame you if my answers came across as scattered."],
      ["I am not a typical fit for a startup, and I bring five years of running Kubernetes in production."]),
-    ("grovelling", ["I'm sorry for rambling as much as I did."], ["I was sorry to hear the offsite was cancelled."]),
+    # One plain apology for a slip is what people send; one made much of, or a second, is grovelling.
+    ("grovelling", ["I'm so sorry for rambling, and sorry again for the mix-up."],
+     ["I was sorry to hear the offsite was cancelled.", "Sorry for rambling about the 04:30 starts; in short, early shifts suit me."]),
     ("process_complaint", ["Perhaps the video call was not the most reliable way to judge a hands-on engineer.",
                            "I mention Terraform again, since it didn't seem to register when I brought it up."],
      ["The video call worked well, and the shared screen made the dashboards easy to follow."]),

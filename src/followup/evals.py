@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import defaults
 from .drafting import Draft, draft_all
 from .facts import Facts, find_interviewer, load_facts
-from .guardrails import Policy, check_note, errors_in
+from .guardrails import Policy, check_note, errors_in, load_policy
 from .guardrails.text import find_citation, tokens
 from .models import Model, ModelServiceError
 from .models.offline import OfflineComposer
@@ -102,6 +102,8 @@ def load_labelled(folder: Path = LABELLED_DIR, files: str = "notes*.yaml") -> li
 def score_labelled(folder: Path = LABELLED_DIR, policy: Policy | None = None) -> LabelledScore:
     """Run the guardrails over every labelled note and count what they catch and wrongly flag."""
     score = LabelledScore()
+    policy = policy or load_policy()
+    also = {rule.id: set(rule.also_categories) for rule in policy.rules}
     for labelled, facts in load_labelled(folder):
         interviewer = find_interviewer(facts, labelled.to)
         # Timeliness depends on today's date, not on the note: check as of the interview's end.
@@ -119,7 +121,7 @@ def score_labelled(folder: Path = LABELLED_DIR, policy: Policy | None = None) ->
             continue
         score.total[labelled.label] += 1
         score.rejected[labelled.label] += bool(errors)
-        if any(v.category == labelled.label for v in errors):
+        if any(labelled.label == v.category or labelled.label in also.get(v.rule, ()) for v in errors):
             score.caught[labelled.label] += 1
         else:
             score.misses.append(Miss(labelled.id, labelled.label, labelled.rule, found))

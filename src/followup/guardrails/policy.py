@@ -104,6 +104,9 @@ class RulePolicy(BaseModel):
     id: str
     check: str
     category: Category
+    # Other categories a violation of the rule also belongs to, for scoring labelled notes: a greeting
+    # to the wrong person is a wrong fact and a broken structure; people file it under either.
+    also_categories: list[Category] = Field(default_factory=list)
     severity: Severity
     # In a note pasted into ``check`` (often an email's body alone, its subject and context elsewhere)
     # the severity instead of ``severity``; none: the same.

@@ -289,7 +289,7 @@ def _greeting_names(context: CheckContext) -> list[tuple[str, int, int]]:
         return []
     found = []
     for token in tokens(greeting.text):
-        word = token.text.strip(".,:;!'’").removesuffix("'s")
+        word = _HONORIFIC_SUFFIX.sub("", token.text.strip(".,:;!'’").removesuffix("'s"))  # "Tanaka-san": Tanaka
         if _caseless(word):
             word = CASELESS_ADDRESS.sub("", word)
         elif not word[:1].isupper() or word.lower() in _GENERIC_ADDRESS:
@@ -297,6 +297,9 @@ def _greeting_names(context: CheckContext) -> list[tuple[str, int, int]]:
         if word:
             found.append((word, greeting.start + token.start, greeting.start + token.end))
     return found
+
+
+_HONORIFIC_SUFFIX = re.compile(r"-(?:san|sama|sensei|kun|chan|senpai|nim|ssi|ji|jee)$", re.I)
 
 
 def _caseless(word: str) -> bool:
@@ -619,7 +622,8 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
     body = context.note.body
     for index, token in enumerate(message):
         count = NUMBER_WORDS.get(token.lower)
-        if count is not None and int(count) >= 3 and count not in known_numbers:
+        more = index + 1 < len(message) and message[index + 1].lower in ("additional", "more", "extra", "further", "new")
+        if count is not None and (int(count) >= 3 or more) and count not in known_numbers:  # "two additional specialists"
             counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
             if any(vocabulary.knows(t.text) for t in counted):  # "seven booster stations" where the facts say three
                 yield token, token.text

@@ -91,6 +91,9 @@ def find_greeting(lines: list[Line]) -> Line | None:
     # "Dana," or "Dana Whitfield -" alone on the first line is a greeting too (also with a Chinese or Arabic comma).
     if len(words) <= 4 and first.text.rstrip().endswith((",", ":", "-", "!", "，", "：", "،", "、")):
         return first
+    # "石川様", "김서연 님께": a name with the honorific of its language, alone on the line.
+    if len(words) <= 3 and re.search(r"(?:様|さま|さん|先生|殿|님|님께|씨|선생님께?)[,，、]?$", first.text.rstrip()):
+        return first
     return None
 
 

@@ -543,6 +543,8 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
     text = re.sub(r"^(?:probably|definitely|honestly|really|also|oh and|and)\s+", "", text, flags=re.I)
     if re.match(r"^(?:I\s+)?(?:said|told)\b", text, re.I):
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "... it's 3 (forgot about rocket)": the aside is for the writer
+    # "should have said more about my audit - I got flustered": how it felt is for the writer too
+    text = re.sub(r"\s+(?:-|\u2013)\s+I\s+(?:got|was|felt|think I|kind of|kinda|totally)\b.*$", "", text)
     text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
                   "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
     if match := _CORRECTION.match(re.sub(r"\s{2,}", " ", _HEDGED_FIGURE.sub(r"\g<verb> \g<hedge> ", text))):
