@@ -666,10 +666,13 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
     for match in _NOTE_COUNT.finditer(body):
         number, unit = NUMBER_WORDS.get(match.group(1).lower(), match.group(1).replace(",", "")), count_unit(match.group(2))
         given = counted.get(unit) if unit else None
-        if given and number not in given and not _clock_time(body, match.start(1), match.end(1)):
+        label = _NUMBER_LABEL.search(body, max(0, match.start() - 12), match.start())  # "Level 3 certification"
+        if given and number not in given and not label and not _clock_time(body, match.start(1), match.end(1)):
             yield match.group(), match.start(), match.end()
 
 
+# A number that names rather than counts: "Level 3", "Grade 2", "Part 1".
+_NUMBER_LABEL = re.compile(r"\b(?:level|grade|class|tier|step|phase|stage|part|no\.?|number|version|type|category|band|unit|module|book)\s+$", re.I)
 _NOTE_COUNT = re.compile(rf"(?<![\w.,$])((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
 
 

@@ -352,7 +352,8 @@ def count_unit(word: str) -> str | None:
 _SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
                       "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians",
                       "univ": "university", "uni": "university", "dept": "department", "depts": "departments",
-                      "mgr": "manager", "govt": "government", "intl": "international"}
+                      "mgr": "manager", "govt": "government", "intl": "international", "cert": "certification",
+                      "certs": "certifications"}
 
 
 ORDINAL_WORDS = {w: str(i) for i, w in enumerate(

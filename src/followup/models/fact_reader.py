@@ -178,7 +178,7 @@ def _capitalise_names(text: str) -> str:
 # shortening people write in lower case.
 _CONSONANTS_ONLY = re.compile(r"(?<![\w'’./@-])[bcdfghjklmnpqrstvwxz]{2,5}(?![\w'’@]|\.\w)")
 _LOWER_CASE_SHORTENINGS = {"km", "kg", "cm", "mm", "ml", "mg", "lb", "lbs", "ft", "st", "nd", "rd", "th", "nth", "vs", "mr",
-                           "ms", "mrs", "dr", "jr", "sr", "hmm", "hm", "mm", "brr", "psst", "shh", "tsk", "pls", "plz", "thx",
+                           "ms", "mrs", "dr", "jr", "sr", "hmm", "hm", "brr", "psst", "shh", "tsk", "pls", "plz", "thx",
                            "msg", "pkg", "qty", "mph", "kph", "ltr", "hrs", "yrs", "mths", "wks", "pcs", "cwt", "bpm", "dpi"}
 
 
