@@ -91,6 +91,22 @@ READINGS = [
     ("unit is opening 8 new beds in march", "highlights", "highlight", "the unit is opening 8 new beds in March"),
     ("they're short staffed on nights", "highlights", "highlight", "you are short staffed on nights"),
     ("approx 40 ppl on the claims team", "highlights", "highlight", "there are about 40 people on the claims team"),
+    # read in the fifth batch of hurried facts
+    ("I said I raised 2 puppies but it's actually 3 (forgot about rocket)", "clarify", "correction", "I raised 3 puppies"),
+    ("told her I passed the cble in october, meant april", "clarify", "correction", "I passed the cble in April"),
+    ("he's the it guy, asked what software I've used (cargowise, abi)", "topics", "question",
+     "what software I have used (cargowise, abi)"),
+    ("msc meteorology, univ of bergen", "strengths", "strength_np", "my MSc in meteorology from the University of Bergen"),
+    ("the rental fleet, 80 bikes", "topics", "topic", "the rental fleet of 80 bikes"),
+    ("asked me thru the case, icing at bodø, I think I did ok (?)", "topics", "moment",
+     "you walked me through the case on icing at bodø"),
+    ("7 yrs, colour specialist", "strengths", "strength_np", "7 years as a colour specialist"),
+    ("the nhs trust audit", "topics", "topic", "the NHS trust audit"),
+    ("5 km run, 3 kg", "topics", "topic", "5 km run (3 kg)"),
+    ("asked how I'd tell a client their dog isn't working out", "topics", "question",
+     "how I would tell a client their dog is not working out"),
+    ("talked shift handovers, he hates bad ones (fair)", "topics", "topic", "shift handovers"),
+    ("the water rates thing", "topics", "topic", "the water rates"),
 ]
 
 
@@ -145,6 +161,10 @@ UNUSABLE = [
     ("very friendly, made me feel at ease", "topics"),
     ("she was great lol", "topics"),
     ("cat walked across my keyboard mid answer lol", "clarify"),
+    ("asked him abt remote - no lol", "topics"),
+    ("2 ppl, approx 45 min, in the back of the workshop", "highlights"),
+    ("hr will call re next round", "highlights"),
+    ("cwb certified all position", "strengths"),
 ]
 
 

@@ -486,13 +486,22 @@ def test_names_in_scripts_without_capitals_greet_correctly(name: str, greeting: 
 
 
 @pytest.mark.parametrize(("name", "romanized"), [("田中 美咲", "Dear Ms. Tanaka,"), ("अनन्या शर्मा", "Dear Ms Sharma,"),
-                                              ("ليلى حداد", "Dear Leila,")])
+                                              ("ليلى حداد", "Dear Leila,"), ("Ελένη Παπαδάκη", "Dear Eleni,"),
+                                              ("Ελένη Παπαδάκη", "Dear Ms Papadaki,"), ("Олег Петренко", "Hi Oleh,"),
+                                              ("Олег Петренко", "Dear Oleg,"), ("Yuki Tanaka", "Dear Tanaka-san,"),
+                                              ("石川 健一", "石川様")])
 def test_a_romanized_greeting_of_a_name_in_another_script_is_not_a_wrong_recipient(name: str, romanized: str) -> None:
     facts, person = _facts_with(name=name)
     greeted = check_note(with_sentence(romanized, replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
     assert {v.rule for v in greeted.violations} & {"greeting_name", "wrong_recipient"} == set()
     colleague = FACTS.interviewers[1].name.split()[0]  # another person of the panel is still the wrong one
     wrong = check_note(with_sentence(f"Dear {colleague},", replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
+    assert "wrong_recipient" in {v.rule for v in wrong.violations}
+
+
+def test_a_romanized_greek_or_cyrillic_name_must_still_be_theirs() -> None:
+    facts, person = _facts_with(name="Олег Петренко")
+    wrong = check_note(with_sentence("Dear Ivan,", replace="Dear Dana,"), facts, person, now=AT_INTERVIEW)
     assert "wrong_recipient" in {v.rule for v in wrong.violations}
 
 
@@ -510,6 +519,14 @@ def test_an_endearment_the_facts_use_as_a_word_is_the_topic() -> None:
     # A count with a word between: "14 trained Learning Champions" counts the champions too.
     ("the 14 trained Learning Champions who mentor peers", "I was glad to hear about the 14 Learning Champions.",
      "I was glad to hear about the 18 Learning Champions."),
+    # A people or language named from a place of the facts; an invented one is still invented.
+    ("what customers in Germany and Canada ask for on the label", "The German and Canadian customers sound demanding.",
+     "The Norwegian customers sound demanding."),
+    # Initials of hyphenated words, and number words in counts.
+    ("two years as a quality-control technician", "My QC background helps here.", "My QXZ background helps here."),
+    ("the two-phase decanter installed in 2024", "The two-phase decanter sounds efficient.",
+     "The three-phase decanter sounds efficient."),
+    ("a family of six arriving with two days' notice", "Two days' notice is short.", "Five days' notice is short."),
 ])
 def test_a_fact_in_other_words_is_the_fact(topic: str, known: str, invented: str) -> None:
     facts, person = _facts_with(topics=[topic, *DANA.topics])
@@ -611,3 +628,43 @@ def test_thanks_in_other_scripts_count_as_thanks() -> None:
             "Thank you again for your time.", thanks)
         assert "no_thanks" not in rules_fired(Note(subject=GOOD_SUBJECT, body=body))
 
+
+
+def test_a_short_pasted_note_is_judged_as_people_send_it() -> None:
+    """A person may send three short sentences: under 30 words fails in check, under 40 in a draft."""
+    body = ("Hi Dana,\n\nThanks for the chat today. Cutting on-call pages by 40% with better alert routing makes a lot of "
+            "sense, and I would be glad to help.\n\nBest,\nJordan Rivera")
+    assert "length" not in {v.rule for v in check_pasted(body, FACTS, DANA)[1].violations if v.severity == "error"}
+    assert "length" in {v.rule for v in check_note(Note(subject=GOOD_SUBJECT, body=body), FACTS, DANA).violations}
+    tiny = "Hi Dana,\n\nThanks for the chat about alert routing.\n\nBest,\nJordan Rivera"
+    assert "length" in {v.rule for v in check_pasted(tiny, FACTS, DANA)[1].violations if v.severity == "error"}
+
+
+def test_an_initial_is_no_sentence_end() -> None:
+    assert "sentence_case" not in rules_fired(with_sentence("I reared T. maxima and T. derasa in Tonga."))
+    assert "sentence_case" in rules_fired(with_sentence("I reared clams. maxima were the hardest."))
+
+
+def test_a_greeting_to_the_wrong_person_counts_for_structure_too(tmp_path: Path) -> None:
+    """Scoring labelled notes: a rule's also_categories count for its notes; what check reports is unchanged."""
+    from followup.evals import score_labelled
+
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "interview.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    wrong = GOOD_BODY.replace("Dear Dana,", "Dear Marcus,", 1)
+    notes = [{"id": "wrong-greeting", "facts": "interview.yaml", "to": DANA.name, "label": label, "rule": "",
+              "why": "", "subject": GOOD_SUBJECT, "body": wrong} for label in ("structure", "grounding")]
+    notes[1]["id"] = "wrong-greeting-2"
+    (tmp_path / "notes.yaml").write_text(json.dumps(notes), encoding="utf-8")
+    score = score_labelled(tmp_path)
+    assert score.caught["structure"] == 1 and score.caught["grounding"] == 1
+    assert {v.category for v in check_note(Note(subject=GOOD_SUBJECT, body=wrong), FACTS, DANA).violations
+            if v.rule == "wrong_recipient"} == {"grounding"}
+
+
+def test_a_number_that_names_a_level_is_no_count() -> None:
+    facts, person = _facts_with(topics=["the FSSC 22000 certification audit", "my level 3 food safety training", *DANA.topics])
+    def invented(sentence: str) -> bool:
+        return "invented_fact" in {v.rule for v in check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW).violations}
+    assert not invented("My Level 3 certification helps.")
+    assert invented("Our 3 certification audits went well.")  # 3 is a number of the facts, but not of certifications

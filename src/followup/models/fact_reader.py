@@ -740,7 +740,8 @@ def _strength_read(text: str) -> Read:
     return (kind, phrase, "", "")  # "fast and accurate on deadline, caught the headline": the first part only
 
 
-_PERSON_NOUN = re.compile(r"(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide)$")
+_PERSON_ENDING = r"(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide)"  # "journeyman", "colour specialist"
+_PERSON_NOUN = re.compile(rf"{_PERSON_ENDING}$")
 
 
 def _strength_part(text: str) -> tuple[str, str]:
@@ -752,7 +753,7 @@ def _strength_part(text: str) -> tuple[str, str]:
     text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
                   lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
     text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
-    if m := re.match(rf"^([\w -]*?(?:man|er|or|ist|ian|ant|ent|nurse|lead|chef|tech|rep|aide))\s+({_YEARS})$", text):
+    if m := re.match(rf"^([\w -]*?{_PERSON_ENDING})\s+({_YEARS})$", text):
         text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"  # "journeyman 12 years", "3rd grade teacher 8 years"
     elif m := re.match(rf"^(?P<what>[a-z][\w -]*?) (?P<n>{_YEARS}) (?P<rest>(?:at|in|with|as|on)\b.*)$", text):
         text = f"{m.group('n')} of {m.group('what')} experience {m.group('rest')}"  # "cash handling 3 years at a store"
@@ -939,7 +940,7 @@ def _topic_reads(text: str) -> tuple[Read, ...]:
             found[0] = (found[0][0], f"{found[0][1]} on {aside}", *found[0][2:])  # "the case, icing at Bodø"
         elif re.search(r"\d", aside) and len(aside.split()) <= 3 and not _is_clause(aside):
             kind, phrase, wrong, added = found[0]
-            counted = re.match(r"^(?:about |around |over |nearly )?\d[\d,.-]*\+? [a-z]+$", aside)  # "the rental fleet, 80 bikes"
+            counted = re.match(r"^(?:about |around |over |nearly )?\d[\d,.-]*\+? [a-z]+s$", aside)  # "the rental fleet, 80 bikes"
             joined = f"{phrase[:-1]}, {aside})" if phrase.endswith(")") else f"{phrase} of {aside}" if counted else f"{phrase} ({aside})"
             found[0] = (kind, joined, wrong, added)  # "a typical week, 50-60 hours"; "in Tacoma (3 acres, 2.1M budget)"
         elif _ASKED.match(aside) or _BARE_ASKED.match(aside) or _LEAD_IN.match(aside):
