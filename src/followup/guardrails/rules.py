@@ -622,8 +622,8 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
     body = context.note.body
     for index, token in enumerate(message):
         count = NUMBER_WORDS.get(token.lower)
-        more = index + 1 < len(message) and message[index + 1].lower in ("additional", "more", "extra", "further", "new")
-        if count is not None and (int(count) >= 3 or more) and count not in known_numbers:  # "two additional specialists"
+        if count is not None and count not in known_numbers and (int(count) >= 3 or (  # "two additional specialists"
+                index + 1 < len(message) and message[index + 1].lower in ("additional", "more", "extra", "further", "new"))):
             counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
             if any(vocabulary.knows(t.text) for t in counted):  # "seven booster stations" where the facts say three
                 yield token, token.text

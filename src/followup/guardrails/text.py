@@ -226,7 +226,7 @@ class Vocabulary:
             words |= _acronyms_of(piece) | _initials_of(piece)
             for token in tokens(piece):
                 words.add(token.lower)
-                words.add(_SPELLED_OUT_UNITS.get(token.lower, token.lower))
+                words.add(_SPELLED_OUT.get(token.lower, token.lower))
                 words.update(part for part in re.split(r"[-'’]", token.lower) if part)  # "IV" of "IV-to-PO"
                 numbers.update(numbers_in(token.text))
             for number, unit in counts_in(piece):
@@ -275,7 +275,6 @@ def unaccented(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-
 # Greek and Cyrillic letters in Latin, as names are commonly romanized: enough to tell
 # "Dear Oleh" to Олег Петренко from "Dear Ivan", not to spell every name one way.
 _ROMAN = str.maketrans({**dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo")),
@@ -290,6 +289,7 @@ def romanized(word: str) -> str | None:
     if not any("\u0370" <= c <= "\u04ff" for c in word):
         return None
     return unaccented(word.lower()).translate(_ROMAN)
+
 
 _LINKING = {"of", "and", "for", "the", "on", "in", "to", "&"}
 
@@ -344,12 +344,12 @@ def counts_in(text: str) -> list[tuple[str, str]]:
 def count_unit(word: str) -> str | None:
     """The stem of what a number counts ("barrel" of "30-barrel"), jotted or spelled out alike; None for a stopword."""
     word = word.lower()
-    return None if word in STOPWORDS else stem(_SPELLED_OUT_UNITS.get(word, word))
+    return None if word in STOPWORDS else stem(_SPELLED_OUT.get(word, word))
 
 
 # Jotted words, so "5 yrs" in the facts and "5 years" in a note count the same thing, and the
 # "univ" of the facts is the note's "University".
-_SPELLED_OUT_UNITS = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
+_SPELLED_OUT = {"yrs": "years", "yr": "year", "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minutes",
                       "mos": "months", "wks": "weeks", "wk": "week", "ppl": "people", "techs": "technicians",
                       "univ": "university", "uni": "university", "dept": "department", "depts": "departments",
                       "mgr": "manager", "govt": "government", "intl": "international", "cert": "certification",

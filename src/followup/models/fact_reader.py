@@ -841,7 +841,7 @@ def _years_of(text: str) -> str:
 # "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
 _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
-                            r"\b(?:about |around |approx\.? |nearly |over |almost )?\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
+                            r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
                             r"\b(?:call|calls|zoom|teams|video call|phone call|next round|second round|final round|hr|recruiter|"
                             r"decision|tour|car park|parking|had tea|had coffee|had lunch)\b", re.I)
 
