@@ -645,6 +645,11 @@ def test_an_initial_is_no_sentence_end() -> None:
     assert "sentence_case" in rules_fired(with_sentence("I reared clams. maxima were the hardest."))
 
 
+def test_a_dotted_name_is_no_sentence_end() -> None:
+    assert "sentence_case" not in rules_fired(with_sentence("I enjoyed the visit to Agrosol S.A.T. with you."))
+    assert "sentence_case" in rules_fired(with_sentence("I enjoyed the visit to the SAT. with you it was fun."))
+
+
 def test_a_greeting_to_the_wrong_person_counts_for_structure_too(tmp_path: Path) -> None:
     """Scoring labelled notes: a rule's also_categories count for its notes; what check reports is unchanged."""
     from followup.evals import score_labelled

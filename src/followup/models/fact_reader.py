@@ -432,7 +432,8 @@ _MISSING = re.compile(
     r"(?P<verb>mention(?:ed|ing)?|say|said|saying|talk(?:ed|ing)? about|bring(?:ing)? up|brought up|bring|explain(?:ed|ing)?|"
     r"show(?:ed|n|ing)?|describe[d]?|describing|cover(?:ed|ing)?|share[d]?|sharing|highlight(?:ed|ing)?|"
     r"ask(?:ed|ing)? about|ask(?:ed|ing)?|go into|went into|walk (?:her|him|them) through|tell (?:her|him|them)(?: about)?|"
-    r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:that\s+)?(?P<rest>.+)$", re.I)
+    r"emphasi[sz]e[d]?|stress(?:ed)?|talk up)\s+(?:(?:in|to) (?:the|my|this) (?:note|e-?mail|letter|thank[- ]you(?: note)?)\s*[:,-]?\s+)?"
+    r"(?:that\s+)?(?P<rest>.+)$", re.I)  # "mention in the note I'm fine with radios": the note is this one
 _BASE_VERB = re.compile(r"^(?:mention|say|ask about|bring up|explain|show|describe|cover|share|highlight|talk about|tell|emphasi[sz]e|stress|talk up)\b", re.I)
 _NOTE_TO_SELF = re.compile(r"^(?:note to self|reminder|n\.?b\.?|remember)\s*[-:,]?\s*(?P<rest>.+)$", re.I)
 _ADDITION_LEAD = re.compile(r"^(?:I\s+)?(?:want|wanted|would like|'d like|need)\s+to\s+(?:add|say|mention|clarify|note|stress|emphasi[sz]e)"
@@ -545,7 +546,7 @@ def _as_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
         text = re.sub(r"\s*\([^()]*\)\s*$", "", text)  # "... it's 3 (forgot about rocket)": the aside is for the writer
     # "should have said more about my audit - I got flustered": how it felt is for the writer too
     text = re.sub(r"\s+(?:-|\u2013)\s+I\s+(?:got|was|felt|think I|kind of|kinda|totally)\b.*$", "", text)
-    text = re.sub(r"^(?:I\s+)?(?:forgot|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
+    text = re.sub(r"^(?:I\s+)?(?:forgot(?: to mention)?|missed|did not mention|didn't mention|never mentioned)\s*[:-]\s*",
                   "forgot to mention ", text, flags=re.I)  # "forgot: I speak ASL"
     if match := _CORRECTION.match(re.sub(r"\s{2,}", " ", _HEDGED_FIGURE.sub(r"\g<verb> \g<hedge> ", text))):
         if found := _correction(match):
