@@ -7,7 +7,9 @@ never looked at by the developers; batch 4 was read once, untuned, after those c
 failing write, "PLS" read as slang, was fixed after that reading). Batch 5 (18 files) was read
 before and after the next round of changes, which were made on it (4 of its 18 writes failed
 before); batch 6 (18 files) was read untuned after them, then tuned on; batch 7 (19 files) was
-read once, untuned, after that. Every ``write`` on them must exit 0.
+read once, untuned, after that. Batch 8 (18 files) was read untuned (2 of its writes failed: a
+dotted company name read as a sentence end, "forgot to mention: X" read as two points), then tuned
+on. Every ``write`` on them must exit 0.
 """
 
 from __future__ import annotations
@@ -38,4 +40,4 @@ def test_every_hurried_facts_file_writes_a_passing_note_offline(path: Path) -> N
 def test_both_blind_batches_are_kept() -> None:
     assert len(list((FOLDER / "batch1").glob("*.yaml"))) == 16 and len(list((FOLDER / "batch2").glob("*.yaml"))) == 16
     assert len(list((FOLDER / "batch5").glob("*.yaml"))) == 18 and len(list((FOLDER / "batch6").glob("*.yaml"))) == 18
-    assert len(list((FOLDER / "batch7").glob("*.yaml"))) == 19
+    assert len(list((FOLDER / "batch7").glob("*.yaml"))) == 19 and len(list((FOLDER / "batch8").glob("*.yaml"))) == 18

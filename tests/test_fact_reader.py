@@ -165,6 +165,10 @@ UNUSABLE = [
     ("2 ppl, approx 45 min, in the back of the workshop", "highlights"),
     ("hr will call re next round", "highlights"),
     ("cwb certified all position", "strengths"),
+    # hurried batch 8: the decision date, and remarks about a person, are no topics
+    ("they'll let people know within 2 weeks", "highlights"),
+    ("quiet but nice guy", "topics"),
+    ("bit weird", "topics"),
 ]
 
 
@@ -193,7 +197,36 @@ TIDYING = [
     ("wrote 4 SOPs at current job", "wrote 4 SOPs at my current job"),
     ("BS chemistry, 40+ drivers, 12 patients/day", "BS in chemistry, over 40 drivers, 12 patients a day"),
     ("legal docs, ops, 65 wpm, jokes/puns, and/or, 24/7", "legal documents, operations, 65 words per minute, jokes and puns, and/or, 24/7"),
+    # hurried batch 8
+    ("season starts late nov, supervisors in by nov 10", "season starts late November, supervisors in by November 10"),
+    ("oct 12 start, a novel idea", "October 12 start, a novel idea"),
+    ("GlobalG.A.P. + the supermarket audits", "GlobalG.A.P. and the supermarket audits"),
+    ("30 cans/min", "30 cans a minute"),
+    ("I'd settled 120 loans", "I had settled 120 loans"),
+    ("IMO Level 2, imo", "IMO Level 2"),
 ]
+
+
+@pytest.mark.parametrize(("item", "clause"), [("Managed a team of 8", "I managed a team of 8"),
+                                               ("Ran the Oslo depot", "I ran the Oslo depot")])
+def test_a_strength_that_starts_with_a_capitalised_verb_reads_mid_sentence(item: str, clause: str) -> None:
+    assert read_fact(item, "strengths")[0].text == clause
+
+
+CORRECTIONS_STATED = [
+    ("my oil spill response training is IMO Level 2, not Level 3", "my oil spill response training is IMO Level 2", "Level 3"),
+    ("I built 22 marionettes for Don Quixote, not 25", "I built 22 marionettes for Don Quixote", "25"),
+    ("forgot to mention: I have my food safe level 1 too", None, None),
+]
+
+
+@pytest.mark.parametrize(("item", "right", "wrong"), CORRECTIONS_STATED)
+def test_a_clarification_stated_with_not_is_a_correction(item: str, right: str | None, wrong: str | None) -> None:
+    [fact] = read_fact(item, "clarify")
+    if right is None:  # "forgot to mention: X" is the missing point X, not a correction
+        assert (fact.kind, fact.text) == ("missing", "that I have my food safe level 1 too")
+    else:
+        assert (fact.kind, fact.text, fact.wrong) == ("correction", right, wrong)
 
 
 @pytest.mark.parametrize(("raw", "clean"), TIDYING)

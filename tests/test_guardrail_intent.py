@@ -647,6 +647,7 @@ def test_an_initial_is_no_sentence_end() -> None:
 
 def test_a_dotted_name_is_no_sentence_end() -> None:
     assert "sentence_case" not in rules_fired(with_sentence("I enjoyed the visit to Agrosol S.A.T. with you."))
+    assert "sentence_case" not in rules_fired(with_sentence("It helped to hear about the GlobalG.A.P. audit in October."))
     assert "sentence_case" in rules_fired(with_sentence("I enjoyed the visit to the SAT. with you it was fun."))
 
 
@@ -673,3 +674,45 @@ def test_a_number_that_names_a_level_is_no_count() -> None:
         return "invented_fact" in {v.rule for v in check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW).violations}
     assert not invented("My Level 3 certification helps.")
     assert invented("Our 3 certification audits went well.")  # 3 is a number of the facts, but not of certifications
+
+
+# Blind batch 15, by intent: each pair is one side and the other.
+@pytest.mark.parametrize(("sentence", "rule", "fires"), [
+    ("imo the alert routing is the best part.", "slang", True),
+    ("The IMO rules on ballast water came up.", "slang", False),  # the International Maritime Organization
+    ("I hope we can go on a date.", "romantic", True),
+    ("I would like to correct a date I gave you.", "romantic", False),
+    ("It was a privilege to watch a mind that sharp at work on alert routing.", "gushing", True),
+    ("You have a rare gift for explaining alert routing.", "gushing", True),
+    ("It was a privilege to hear how the team plans its alert routing.", "gushing", False),
+    ("My current supervisor, who would struggle to tell you what an alert is, would not agree.", "employer_criticism", True),
+    ("My current supervisor would be glad to tell you about my alert routing work.", "employer_criticism", False),
+    ("It was the most walking I have done since my knee surgery.", "oversharing", True),
+    ("The knee surgery unit came up when we talked about alert routing.", "oversharing", False),
+    ("Truly an original one, the weakness question.", "process_complaint", True),
+    ("The original question about alert routing was a good one.", "process_complaint", False),
+])
+def test_batch_15_intents(sentence: str, rule: str, fires: bool) -> None:
+    assert (rule in rules_fired(with_sentence(sentence))) == fires
+
+
+def test_a_decimal_is_one_number() -> None:
+    assert "invented_fact" in rules_fired(with_sentence("We cut pages by 40.5% with better alert routing."))
+    assert "invented_fact" not in rules_fired(with_sentence("We cut pages by 40% with better alert routing."))
+
+
+@pytest.mark.parametrize(("said", "fires"), [
+    ("all forty marionettes", True), ("all thirty marionettes", False), ("all 30 marionettes", False),
+    ("all thirty-two marionettes", True),
+])
+def test_number_words_above_twenty_count(said: str, fires: bool) -> None:
+    from followup.facts import find_interviewer, load_facts
+    from conftest import REPO_ROOT
+
+    facts = load_facts(REPO_ROOT / "evals" / "labelled" / "facts" / "blind15" / "puppet-theatre.yaml")
+    person = find_interviewer(facts, "Magdaléna Horáková")
+    body = (f"Dear Magdaléna,\n\nThank you for this afternoon. I am excited by the Rusalka, {said} and the water "
+            "scenes, and I loved hearing how you want to keep the traditional Czech style while trying new "
+            "materials. I would be honoured to help the workshop through it.\n\nWarmly,\nCamila Restrepo")
+    found = check_note(Note(subject="Thank you", body=body), facts, person, now=facts.interview.ended_at).violations
+    assert ("invented_fact" in {v.rule for v in found}) == fires

@@ -53,6 +53,12 @@ def leftovers(folder: Path) -> list[str]:
 # --- an interrupted write ------------------------------------------------------------------------
 
 
+def _default_interrupt() -> None:
+    """Ctrl-C as a terminal delivers it: a shell starts background jobs (a test run with "&") with
+    SIGINT ignored, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_write_keeps_the_finished_drafts(tmp_path: Path, signum: signal.Signals) -> None:
     home, out = tmp_path / "home", tmp_path / "out"
@@ -60,7 +66,7 @@ def test_interrupted_write_keeps_the_finished_drafts(tmp_path: Path, signum: sig
         process = subprocess.Popen(
             [str(FOLLOWUP), "write", str(EXAMPLE), "--json", "--model", MODEL, "--timeout", "60", "--out", str(out)],
             cwd=REPO_ROOT, env=process_env(home, server.base_url), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            stderr=subprocess.PIPE, text=True, preexec_fn=_default_interrupt)
         try:
             deadline = time.monotonic() + 20
             runs: list[dict[str, Any]] = []
@@ -78,7 +84,8 @@ def test_interrupted_write_keeps_the_finished_drafts(tmp_path: Path, signum: sig
 
             sent = time.monotonic()
             process.send_signal(signum)
-            _, err_text = process.communicate(timeout=3)
+            # Well under Marcus's 30 s: it does not wait for him (10 s leaves room for a busy 2-core machine).
+            _, err_text = process.communicate(timeout=10)
             took = time.monotonic() - sent
         finally:
             if process.poll() is None:
@@ -87,7 +94,7 @@ def test_interrupted_write_keeps_the_finished_drafts(tmp_path: Path, signum: sig
 
     [run] = runs
     assert process.returncode == 130, err_text
-    assert took < 3
+    assert took < 10
     assert "Traceback" not in err_text
     lines = [line for line in err_text.splitlines() if line.strip()]
     assert len(lines) == 1, err_text

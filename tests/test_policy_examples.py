@@ -4,7 +4,7 @@ A rule added to ``guardrails/policy.yaml`` with ``examples`` is tested here with
 that is a string is a sentence put in place of the last paragraph's first sentence of the good note
 of ``test_guardrails`` (to Dana Whitfield, of ``examples/interview.yaml``); a mapping may instead
 replace another part of it, give a whole ``body`` or ``subject``, check the note ``hours_after`` the
-interview or as ``pasted`` into ``check``. A panel rule (near copies) compares the example, sent to
+interview or as ``pasted`` into ``check``, or add ``clarify`` points to Dana's facts. A panel rule (near copies) compares the example, sent to
 the second interviewer, with the good note to the first.
 """
 
@@ -43,10 +43,12 @@ def fired(rule_policy: RulePolicy, example: str | ExampleNote) -> bool:
         found = check_panel({first: Note(subject=GOOD_SUBJECT, body=GOOD_BODY), second: note}, policy=POLICY)[second]
     else:
         now = AT_INTERVIEW + timedelta(hours=spec.hours_after)
-        if spec.pasted:
-            found = check_note(note, FACTS, FACTS.interviewers[0], policy=POLICY, now=now, pasted=True).violations
-        else:
-            found = check_note(note, FACTS, FACTS.interviewers[0], policy=POLICY, now=now).violations
+        facts = FACTS
+        if spec.clarify:
+            dana = FACTS.interviewers[0]
+            dana = dana.model_copy(update={"clarify": [*dana.clarify, *spec.clarify]})
+            facts = FACTS.model_copy(update={"interviewers": [dana, *FACTS.interviewers[1:]]})
+        found = check_note(note, facts, facts.interviewers[0], policy=POLICY, now=now, pasted=spec.pasted).violations
     return any(v.rule == rule_policy.id for v in found)
 
 

@@ -27,7 +27,7 @@ from .textsafety import clean_text
 MAX_FACTS_BYTES = 1_000_000
 
 Tone = Literal["warm", "formal", "concise"]
-HONORIFICS = {"dr", "mr", "ms", "mrs", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
+HONORIFICS = {"dr", "mr", "ms", "mrs", "miss", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
 
 
 # Every kind of line break, Unicode's own separators and vertical tab included.
@@ -146,8 +146,11 @@ class Interviewer(_Strict):
 
     @property
     def first_name(self) -> str:
+        """"Mei" of "Dr. Mei Lin"; a title and a surname alone ("Miss Hughes") have no first name to use instead."""
         parts = self.name.split()
-        return parts[1] if self.honorific and len(parts) > 2 else parts[0]
+        if self.honorific:
+            return parts[1] if len(parts) > 2 else self.name
+        return parts[0]
 
     @property
     def formal_address(self) -> str:

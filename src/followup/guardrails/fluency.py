@@ -97,7 +97,7 @@ def sentence_case(context: CheckContext, policy: SentenceCaseRule) -> Iterator[V
         if not text[0].islower() or re.search(r"[a-z][A-Z]", text):  # "eBay", "iPhone"
             continue
         previous = body[max(0, offset - 12):offset].split()
-        if previous and (previous[-1].lower() in abbreviations or re.fullmatch(r"[A-Z]\.|(?:[^\W\d_]\.){2,}", previous[-1])):
+        if previous and (previous[-1].lower() in abbreviations or re.search(r"^[A-Z]\.$|[^\W\d_]\.[^\W\d_]\.$", previous[-1])):
             continue  # "e.g. the ...", an initial ("T. maxima") and a dotted name ("S.A.T. with") end no sentence
         at = offset + word.start(1)
         sentence_end = body.find(".", at)

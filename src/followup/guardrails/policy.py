@@ -84,6 +84,7 @@ class ExampleNote(BaseModel):
     subject: str | None = None
     hours_after: float = 0  # checked this many hours after the interview ended
     pasted: bool = False  # checked as a note pasted into ``followup check``
+    clarify: list[str] = Field(default_factory=list)  # clarify points the interviewer's facts gain for it
 
 
 class Examples(BaseModel):

@@ -32,6 +32,7 @@ from .text import (
     content_stems,
     count_unit,
     find_citation,
+    number_value,
     numbers_in,
     romanized,
     signoff_line,
@@ -541,6 +542,51 @@ def title_as_role(context: CheckContext, policy: TitleAsRoleRule) -> Iterator[Vi
                          found=" ".join(next(g for g in match.groups() if g).split()), role=facts.role)
 
 
+@rule("corrected_value", needs_facts=True)
+def corrected_value(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """A figure or name the candidate's own clarification corrects, stated as true: "my IMO Level 3
+    training" where the facts say "my training is IMO Level 2, not Level 3"."""
+    facts = context.facts
+    assert facts is not None
+    clarified = tuple(item for person in facts.interviewers for item in person.clarify)
+    body = context.note.body
+    for pattern, right in _corrections(clarified, context.facts_text):
+        for match in pattern.finditer(body, 0, context.signoff_start):
+            if not _SAID_OR_DENIED.search(body[max(0, match.start() - 30):match.start()]):
+                yield _violation(context, policy, match.start(), match.end(), found=match.group(), right=right)
+                break
+
+
+# "not Level 3", "rather than 25", "I said 8": the corrected value named as what it is.
+_SAID_OR_DENIED = re.compile(r"\b(?:not|rather than|instead of|than|said|told you|mentioned|wrote|gave|from)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+@functools.lru_cache(maxsize=256)
+def _corrections(clarified: tuple[str, ...], facts_text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(how the wrong value reads in a note, the corrected statement) of each clarification that corrects
+    a figure or a name the rest of the facts never give. A bare small number must come with what it counts."""
+    from ..models.fact_reader import read_fact  # the one reading of jotted facts; imported when a note is checked
+
+    found = []
+    for item in clarified:
+        for fact in read_fact(item, "clarify"):
+            wrong = fact.wrong.strip()
+            if fact.kind != "correction" or not re.search(r"\d|[A-Z]", wrong) or _contains_words(facts_text, wrong):
+                continue
+            pattern = rf"(?<![\w.]){re.escape(wrong)}(?![\w])"
+            if re.fullmatch(r"\d{1,3}", wrong):
+                unit = re.search(r"\d+\s+([A-Za-z]{3,})", fact.text)
+                if not unit:
+                    continue
+                pattern += rf"\s+{re.escape(unit.group(1))}"
+            found.append((re.compile(pattern, re.I), fact.text))
+    return tuple(found)
+
+
+def _contains_words(text: str, words: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(words)}(?![\w])", text, re.I) is not None
+
+
 class WrongRoleRule(TitleAsRoleRule):
     # Ranks: a named job with one the role lacks is another job ("Chief Officer" for "Second Officer").
     ranks: list[Text] = Field(default_factory=list)
@@ -621,7 +667,10 @@ def _invented_counts_and_programs(context: CheckContext, policy: InventedFactRul
     message = context.message_tokens
     body = context.note.body
     for index, token in enumerate(message):
-        count = NUMBER_WORDS.get(token.lower)
+        count = number_value(token.lower)
+        scale = _SCALES.get(message[index + 1].lower) if count is not None and index + 1 < len(message) else None
+        if scale:  # "twelve thousand negatives" where the facts say 12,000
+            count = str(int(count) * scale)
         if count is not None and count not in known_numbers and (int(count) >= 3 or (  # "two additional specialists"
                 index + 1 < len(message) and message[index + 1].lower in ("additional", "more", "extra", "further", "new"))):
             counted = [t for t in message[index + 1:index + 3] if t.lower not in STOPWORDS]
@@ -664,7 +713,7 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
         return
     body = context.note.body
     for match in _NOTE_COUNT.finditer(body):
-        number, unit = NUMBER_WORDS.get(match.group(1).lower(), match.group(1).replace(",", "")), count_unit(match.group(2))
+        number, unit = number_value(match.group(1)) or match.group(1).replace(",", ""), count_unit(match.group(2))
         given = counted.get(unit) if unit else None
         label = _NUMBER_LABEL.search(body, max(0, match.start() - 12), match.start())  # "Level 3 certification"
         if given and number not in given and not label and not _clock_time(body, match.start(1), match.end(1)):
@@ -673,7 +722,8 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
 
 # A number that names rather than counts: "Level 3", "Grade 2", "Part 1".
 _NUMBER_LABEL = re.compile(r"\b(?:level|grade|class|tier|step|phase|stage|part|no\.?|number|version|type|category|band|unit|module|book)\s+$", re.I)
-_NOTE_COUNT = re.compile(rf"(?<![\w.,$])((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
+_NOTE_COUNT = re.compile(rf"(?<![\w.,$])(?<![A-Za-z]-)((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 
 def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:

@@ -13,7 +13,7 @@ from ..facts import CITABLE_FIELDS, Facts, fact_texts
 from ..notes import MARKS
 
 # A word in any script (Tomás, Zoë, प्रिया), with inner apostrophes and hyphens, or a number with its %.
-_TOKEN = re.compile(rf"[^\W_](?:[\w{MARKS}'’\-]*[\w{MARKS}])?%?")
+_TOKEN = re.compile(rf"\d+(?:[.,]\d+)+%?|[^\W_](?:[\w{MARKS}'’\-]*[\w{MARKS}])?%?")  # "16.5" and "1,200" are one number
 # Sentences end at . ! ? and a line break, and at the full stops of Chinese, Japanese, Hindi and Arabic.
 SENTENCE_END = re.compile(r"[.!?\n。！？।؟]+")
 _GREETING_START = re.compile(
@@ -315,13 +315,28 @@ def _acronyms_of(text: str) -> set[str]:
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
+_TENS = {w: 10 * i for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
+NUMBER_WORDS |= {w: str(n) for w, n in _TENS.items()}
+_COMPOUND = rf"(?:twenty|{'|'.join(_TENS)})-(?:{'|'.join(list(NUMBER_WORDS)[1:10])})"  # "sixty-two"
+
+
+def number_value(word: str) -> str | None:
+    """The number a number word gives ("forty": "40", "sixty-two": "62"), or None."""
+    word = word.lower()
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    tens, _, unit = word.partition("-")
+    if tens in NUMBER_WORDS and unit in NUMBER_WORDS and int(NUMBER_WORDS[tens]) % 10 == 0 and int(NUMBER_WORDS[unit]) < 10:
+        return str(int(NUMBER_WORDS[tens]) + int(NUMBER_WORDS[unit]))
+    return None
 # A number and up to three words after it, each read as what it counts: "30-barrel", "2,400 intakes",
 # "10+ yrs" (years), "14 trained Learning Champions" (champions too).
 # A number is digits or a number word above one ("one" is as often "one of"): "two-phase" counts phases.
-COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?|(?:" + "|".join(w for w in NUMBER_WORDS if w not in ("zero", "one")) + r")\b"
+COUNT_NUMBER = (r"\d[\d,]*(?:\.\d+)?|" + _COMPOUND + r"\b|(?:"
+                + "|".join(w for w in NUMBER_WORDS if w not in ("zero", "one")) + r")\b")
 # (The words are read in a look-ahead, so the number of "six arriving with two days" is not lost.)
 _COUNT = re.compile(rf"(?<![\w.,])({COUNT_NUMBER})\+?(?=(?:-|\s+)((?:[a-z]{{3,}}[ -]){{0,2}}[a-z]{{3,}})\b)")
-_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b")
+_NUMBER_WORD = re.compile(rf"\b(?:{_COMPOUND}|{'|'.join(NUMBER_WORDS)})\b")
 
 
 def _initials_of(text: str) -> set[str]:
@@ -337,7 +352,7 @@ def counts_in(text: str) -> list[tuple[str, str]]:
     number of the same text too: "said 5 techs, actually 7" counts techs in 5 and in 7."""
     units = {unit for _, words in _COUNT.findall(text.lower()) for word in re.split("[ -]", words)
              if (unit := count_unit(word))}
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)} | {NUMBER_WORDS[w] for w in _NUMBER_WORD.findall(text.lower())}
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)} | {number_value(w) for w in _NUMBER_WORD.findall(text.lower())}
     return [(number, unit) for unit in units for number in numbers]
 
 

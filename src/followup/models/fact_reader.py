@@ -86,9 +86,16 @@ _TWO_WORD_NAMES = {"new york": "New York", "new jersey": "New Jersey", "new mexi
 _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(?<=early )|(?<=late )|(?<=mid )|"
                               r"(?<=mid-)|(?<=next )|(?<=last )|(?<=this )|(?<=of ))(march|may)\b"
                               r"|\b(march|may)(?= \d)")
+# "late nov", "oct 12", "12 sept": a month jotted short, where a date is meant.
+_SHORT_MONTHS = {"jan": "January", "feb": "February", "apr": "April", "jun": "June", "jul": "July", "aug": "August",
+                 "sep": "September", "sept": "September", "oct": "October", "nov": "November", "dec": "December"}
+_DATE_BEFORE = "|".join(rf"(?<=\b{word} )" for word in
+                        "early late mid in by since until from before after of end start".split()) + r"|(?<=\d )|(?<=mid-)"
 _SHORTHAND = [
+    *((rf"(?:{_DATE_BEFORE})\b[{short[0]}{short[0].upper()}]{short[1:]}\b\.?|\b[{short[0]}{short[0].upper()}]{short[1:]}\.?(?= \d)", month)
+      for short, month in _SHORT_MONTHS.items()),
     (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b", "because"), (r"\bbc\b", "because"),
-    (r"(?<=\w) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
+    (r"(?<=[\w.]) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"(?<=\d)hr\b", " hour"), (r"(?<=\d )hr\b|(?<=\ban )hr\b|(?<=\bper )hr\b", "hour"), (r"\bhr\b", "HR"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
@@ -104,7 +111,8 @@ _SHORTHAND = [
     (r"\b(BS|BA|MS|MA|BSc|MSc|PhD|MBA|AAS) (?=[a-z]{3,}\b)(?!in\b|from\b|at\b|and\b|with\b|degree)", r"\1 in "),
     (r"\bdocs\b", "documents"), (r"\bops\b", "operations"), (r"\bwpm\b", "words per minute"),
     (r"\b(\d[\d,]*)\+ (?=[a-z])", r"over \1 "),
-    (r"\b([a-z]{3,})/(day|week|month|year|hour|shift|night)\b", r"\1 a \2"),
+    (r"\b([a-z]{3,})/(day|week|month|year|hour|shift|night)\b", r"\1 a \2"), (r"\b([a-z]{3,})/min\b", r"\1 a minute"),
+    (r"\b([a-z]{3,})/hr\b", r"\1 an hour"),
     (r"\b(?!and\b)([a-z]{3,})/(?!or\b)([a-z]{3,})\b", r"\1 and \2"),
     (r"(?<![\w~])~\s?(?=\d)", "about "), (r"\b(\d[\d,.]*)-?ish\b", r"about \1"), (r"\babout about\b", "about"),
     (r"\b(\d+)[- ]hours? (?=shifts?\b)", r"\1-hour "), (r"\bapps\b(?= (?:from|for|at|in|a|per|each|every)\b|$)", "applications"),
@@ -114,7 +122,7 @@ _SHORTHAND = [
     (r"\b([Hh]e|[Ss]he)s\b", r"\1 is"), (r"\b([Tt]hey)re\b", r"\1 are"), (r"\b[Ww]ho's (?=(?:done|been|worked|led|run|had|seen|built|managed|used|taught)\b)", "who has "),
     (r"\b[Ww]ho's\b", "who is"),
     (r"\b[Ii]'m\b", "I am"), (r"\b[Ii]'ve\b", "I have"), (r"\b[Ii]'ll\b", "I will"),
-    (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known)\b)", "I had "),
+    (r"\b[Ii]'d (?=(?:asked|brought|mentioned|said|explained|shown|had|been|done|told|talked|gone|known|[a-z]+ed)\b)", "I had "),
     (r"\b[Ii]'d\b", "I would"), (r"\bshould've\b", "should have"), (r"\bcould've\b", "could have"),
     (r"\bthey're\b", "they are"), (r"\bwe're\b", "we are"), (r"\b[Ss]he's been\b", "she has been"),
     (r"\b[Hh]e's been\b", "he has been"), (r"\bshe's\b", "she is"), (r"\bhe's\b", "he is"), (r"\bShe's\b", "She is"),
@@ -127,7 +135,7 @@ _SHORTHAND = [
 ]
 _SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
-    r"\s*\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
+    r"\s*\b(?:lol|lmao|haha+|hehe|tbh|(?-i:imo|Imo)|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
     r"kinda|sorta|basically|honestly|literally|fyi)\b[.!:,]*"
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
@@ -282,7 +290,8 @@ _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny
                "hot|fancy|new|pretty|packed")
 _REMARK = re.compile(r"^(?:really |so |very |super |kind of |pretty )?(?:nice|lovely|great|beautiful|gorgeous|amazing|cool|fun|"
                      r"fancy|pretty|huge|tiny|cute|friendly|funny|sweet|kind|chill|sharp|smart|warm|welcoming|"
-                     r"easygoing|intense|tough|intimidating|awesome|terrifying|scary)(?![-\w])"
+                     r"easygoing|intense|tough|intimidating|awesome|terrifying|scary|quiet|shy|weird|odd|strange)(?![-\w])"
+                     r"|^(?:a )?(?:bit|little|tad) (?:weird|odd|strange|awkward|cold|intense|much|off)\b|\bnice (?:guy|lady|woman|man|person)\b"
                      rf"|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
                      rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))(?![-\w])", re.I)
 _PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
@@ -635,8 +644,16 @@ def _correction(match: re.Match[str]) -> Read | None:
     return ("correction", statement, wrong, "")
 
 
+# "my training is IMO Level 2, not Level 3": the right statement and the figure it replaces.
+_STATED_NOT = re.compile(r"^(?P<real>(?:I|my|our|it|that|the)\b.*?\b(?:is|was|are|were|has|had|have|built|finished|"
+                         r"hold|held|ran|run|led|managed|trained|worked)\b.+?),?\s+(?:not|rather than|instead of)\s+"
+                         r"(?P<wrong>[\w.%/-]+(?:\s+[\w.%/-]+){0,3})$", re.I)
+
+
 def _as_clause_to_add(text: str) -> Read:
     """A clarify point: a fumble turned into what to add, a first-person clause, or a subject to say more about."""
+    if (stated := _STATED_NOT.match(text)) and not _NEGATIVE.search(stated.group("real")):
+        return ("correction", stated.group("real"), stated.group("wrong"), "")
     parts = _SEPARATOR.split(text, maxsplit=1)
     problem = parts[0].strip()
     added = parts[1].strip() if len(parts) > 1 else ""
@@ -780,7 +797,9 @@ def _strength_part(text: str) -> tuple[str, str]:
         base = re.sub(r"(?<=[^s])es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
         return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
     if _PAST_START.match(text) or re.match(r"^[a-z]+ed (?:a|an|the|my|our|over|up to|\d)", text) or text.startswith("kept "):
-        return ("strength_clause", "I " + text)
+        verb, rest = text.split(" ", 1) if " " in text else (text, "")
+        verb = verb.lower() if verb[1:].islower() else verb  # "Managed a team of 8": "I managed ..."
+        return ("strength_clause", f"I {verb} {rest}".rstrip())
     if _is_clause(text) or _CLAUSE_START.match(text) or re.search(r"\bstill\b", text) or re.match(
             r"^(?:on|in|at|for|with|from|by)\b", text):
         return ("unusable", text)
@@ -844,7 +863,8 @@ _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
                             r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
                             r"\b(?:call|calls|zoom|teams|video call|phone call|next round|second round|final round|hr|recruiter|"
-                            r"decision|tour|car park|parking|had tea|had coffee|had lunch)\b", re.I)
+                            r"decision|tour|car park|parking|had tea|had coffee|had lunch)\b|"
+                            r"\blet (?:people|us|everyone|me|candidates|applicants|you) know\b|\bdecid(?:e|es|ing)\s+(?:by|on|within|after|before|next|in)\b", re.I)
 
 
 def _as_highlight(text: str) -> Read:
