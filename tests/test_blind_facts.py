@@ -9,8 +9,9 @@ before and after the next round of changes, which were made on it (4 of its 18 w
 before); batch 6 (18 files) was read untuned after them, then tuned on; batch 7 (19 files) was
 read once, untuned, after that. Batch 8 (18 files) was read untuned (2 of its writes failed: a
 dotted company name read as a sentence end, "forgot to mention: X" read as two points), then tuned
-on. Batch 9 (18 files) was written after that and run once, untuned: 6 of its writes fail, kept
-as strict xfails in KNOWN_GAPS. Every other ``write`` on them must exit 0.
+on. Batch 9 (18 files) was written after that and run once, untuned: 6 of its writes failed (an
+interviewer who talked only pay, so nothing to cite; "Dott.ssa" and "Mgr inż." not read as titles);
+they were kept as strict xfails until fixed. Every ``write`` on them must exit 0.
 """
 
 from __future__ import annotations
@@ -21,15 +22,7 @@ import pytest
 from cli_helpers import invoke
 
 FOLDER = Path(__file__).resolve().parent / "blind_facts"
-KNOWN_GAPS: dict[str, str] = {  # "batch/file.yaml": why it does not pass yet (a strict xfail)
-    # Batch 9, written after the last change and run once, untuned: 6 of its 18 writes fail.
-    "batch9/bottling-quality-inspector.yaml": "'Mgr' left as shorthand; an interviewer with only pay to cite",
-    "batch9/funeral-home-receptionist.yaml": "every topic of one interviewer is pay, parking or a schedule, left out: the note cites nothing (no_reference)",
-    "batch9/gift-shop-supervisor.yaml": "'Dott.ssa Elena Ferraris' greeted 'Dott' (an Italian title not known)",
-    "batch9/greenkeeper.yaml": "every topic of one interviewer is pay, parking or a schedule, left out: the note cites nothing (no_reference)",
-    "batch9/podcast-engineer.yaml": "every topic of one interviewer is pay, parking or a schedule, left out: the note cites nothing (no_reference)",
-    "batch9/school-dental-therapist.yaml": "every topic of one interviewer is pay, parking or a schedule, left out: the note cites nothing (no_reference)",
-}
+KNOWN_GAPS: dict[str, str] = {}  # "batch/file.yaml": why it does not pass yet (a strict xfail)
 
 
 def _params() -> list[object]:

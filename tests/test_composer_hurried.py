@@ -14,7 +14,7 @@ import pytest
 
 from followup.facts import Facts, Interviewer, load_facts
 from followup.guardrails import check_note, check_panel
-from followup.models.fact_reader import read_fact
+from followup.models.fact_reader import left_out_notices, read_fact
 from followup.models.frames import FRAMES
 from followup.models.offline import LONG_SENTENCE_WORDS, Style, compose, long_sentences, style_for
 from followup.notes import Note, count_words
@@ -241,3 +241,34 @@ def test_a_rank_or_office_before_a_name_is_a_title_not_a_first_name() -> None:
     lieutenant, director = facts.interviewers
     assert compose(facts, lieutenant, Style()).body.startswith("Dear Raymond,")
     assert compose(facts, director, Style(tone="formal")).body.startswith("Dear Director Ngata,")
+
+
+@pytest.mark.parametrize(("name", "warm", "formal"), [
+    ("Dott.ssa Elena Ferraris", "Dear Elena,", "Dear Dott.ssa Ferraris,"),
+    ("Mgr inż. Katarzyna Nowak", "Dear Katarzyna,", "Dear Mgr inż. Nowak,"),
+    ("Prof. Dr. Anna Schmidt", "Dear Anna,", "Dear Prof. Dr. Schmidt,"),
+    ("Dra. Lucía Pérez", "Dear Lucía,", "Dear Dra. Pérez,"),
+])
+def test_titles_from_other_languages_stack_and_are_no_first_name(name: str, warm: str, formal: str) -> None:
+    facts = Facts.model_validate({
+        "candidate": {"name": "Maria Lopez"}, "company": "Museo Egizio", "role": "Gift shop supervisor",
+        "interviewers": [{"name": name, "topics": ["stock shrinkage in the gift shop"]}]})
+    person = facts.interviewers[0]
+    assert compose(facts, person, Style()).body.startswith(warm)
+    note = compose(facts, person, Style(tone="formal"))
+    assert note.body.startswith(formal)
+    assert check_note(note, facts, person, now=facts.interview.ended_at).passed
+
+
+def test_an_interviewer_who_talked_only_pay_gets_a_passing_note_and_a_notice() -> None:
+    facts = Facts.model_validate({
+        "candidate": {"name": "Ryan Fitzgerald"}, "company": "The Royal Melbourne Golf Club", "role": "Assistant greenkeeper",
+        "interviewers": [{"name": "Rick Doyle", "topics": ["the sand belt soils"]},
+                         {"name": "Sharon Lee", "topics": ["pay approx $68k + super, overtime in summer"]}]})
+    sharon = facts.interviewers[1]
+    note = compose(facts, sharon, Style())
+    assert "$68k" not in note.body and check_note(note, facts, sharon).passed
+    notices = left_out_notices(facts)
+    assert any(n.startswith("interviewers[1]: nothing of your talk with Sharon Lee") for n in notices)
+    assert any(n.startswith("interviewers[1].topics[0]:") and "pay, perks" in n for n in notices)
+    assert not any(n.startswith("interviewers[0]") for n in notices)

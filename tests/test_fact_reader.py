@@ -179,6 +179,7 @@ def test_what_cannot_be_woven_in_is_unusable(item: str, field: str) -> None:
 
 TIDYING = [
     ("friday skills fair in march", "Friday skills fair in March"),
+    ("the bunker rakes lol, nice guy", "the bunker rakes, nice guy"),  # a filler word takes no comma with it
     ("I may ask in may", "I may ask in May"),
     ("we march on", "we march on"),
     ("spanish + tagalog", "Spanish and Tagalog"),

@@ -716,3 +716,77 @@ def test_number_words_above_twenty_count(said: str, fires: bool) -> None:
             "materials. I would be honoured to help the workshop through it.\n\nWarmly,\nCamila Restrepo")
     found = check_note(Note(subject="Thank you", body=body), facts, person, now=facts.interview.ended_at).violations
     assert ("invented_fact" in {v.rule for v in found}) == fires
+
+
+# The kinds batch 16 missed, in other words (each with a look-alike that must pass).
+@pytest.mark.parametrize(("sentence", "rule", "fires"), [
+    ("Your command of incident statistics is truly breathtaking.", "gushing", True),
+    ("Your command of incident statistics helped me see the gaps.", "gushing", False),
+    ("You have so much natural charm that the hour flew by.", "gushing", True),
+    ("The new paging tree has worked like a charm since spring.", "gushing", False),
+    ("You could sell anyone on a runbook.", "gushing", True),
+    ("You have such a calming voice on a call.", "personal_remark", True),
+    ("You gave the panel a calm voice on reliability.", "personal_remark", False),
+    ("I will forgive you for being English, just this once.", "personal_remark", True),
+    ("Leadership at my old company would not invest a penny in monitoring.", "employer_criticism", True),
+    ("My old company invested steadily in monitoring.", "employer_criticism", False),
+    ("The contractors my current team uses are a constant stream of headaches.", "employer_criticism", True),
+    ("Much of what I know about paging comes from cleaning up their errors at my last company.", "employer_criticism", True),
+    ("I have been behind with my bills since the spring.", "oversharing", True),
+    ("The bills team at my last company ran its own alerts.", "oversharing", False),
+    ("My parents have been helping me cover the rent.", "oversharing", True),
+    ("Do on-call engineers get a per diem when they travel to the data centre?", "compensation", True),
+    ("Is there additional leave after a heavy on-call week?", "compensation", True),
+    ("I enjoyed hearing how the team spreads on-call weeks fairly.", "compensation", False),
+    ("The call was something of a shambles, with the connection failing twice.", "process_complaint", True),
+    ("Our pages have dropped since the team rerouted alerts.", "process_complaint", False),
+    ("I suppose that's what you get when the interviewers are all on call.", "process_complaint", True),
+    ("As I tried to get across, my Terraform work was the bigger part.", "process_complaint", True),
+    ("We obviously see alert routing differently, and time will settle the question.", "process_complaint", True),
+    ("We see alert routing the same way, which was good to find.", "process_complaint", False),
+    ("I have told my manager I will be leaving at the end of the month.", "presumption", True),
+    ("I could be on site from the 3rd, which gives us time before the audit.", "presumption", True),
+    ("I have told my manager about my interest in reliability work.", "presumption", False),
+])
+def test_batch_16_intents(sentence: str, rule: str, fires: bool) -> None:
+    assert (rule in rules_fired(with_sentence(sentence))) == fires
+
+
+@pytest.mark.parametrize(("interview_format", "sentence", "fires"), [
+    ("video", "Thank you for having me at the Northwind office and for showing me round the operations floor.", True),
+    ("phone", "It was a pleasure to meet you in person.", True),
+    ("video", "I hope to meet you in person one day.", False),
+    ("onsite", "Thank you for showing me round the operations floor.", False),
+    ("video", "Thank you for the walk-through of the alert routing.", False),
+])
+def test_a_visit_is_invented_when_the_interview_was_a_call(interview_format: str, sentence: str, fires: bool) -> None:
+    facts = FACTS.model_copy(update={"interview": FACTS.interview.model_copy(update={"format": interview_format})})
+    found = check_note(with_sentence(sentence), facts, DANA, now=AT_INTERVIEW).violations
+    assert ("in_person_claim" in {v.rule for v in found}) == fires
+
+
+def test_a_talk_only_about_pay_leaves_nothing_the_note_must_cite() -> None:
+    facts, person = _facts_with(topics=["salary approx $85k + overtime"], shared_interests=[])
+    general = Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
+        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
+        "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+    assert "no_reference" not in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
+    facts, person = _facts_with(topics=["salary approx $85k + overtime", "the paging tree"], shared_interests=[])
+    assert "no_reference" in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
+
+
+def test_a_topic_is_cited_by_what_it_says_without_its_lead_in_and_filler() -> None:
+    facts, person = _facts_with(topics=["chatted about alert fatigue at night, escalation trees lol"], shared_interests=[])
+    body = GOOD_BODY.replace("cutting on-call pages by 40% with better alert routing", "alert fatigue at night").replace(
+        "It was a pleasure to discover that we both mentor at a coding club for teens.", "")
+    assert "no_reference" not in {v.rule for v in check_note(Note(subject=GOOD_SUBJECT, body=body), facts, person,
+                                                              now=AT_INTERVIEW).violations}
+
+
+def test_a_title_in_the_name_is_no_shorthand() -> None:
+    facts, person = _facts_with(name="Mgr inż. Dana Whitfield")
+    body = GOOD_BODY.replace("Dear Dana,", "Dear Mgr inż. Whitfield,")
+    assert "jotting_shorthand" not in {v.rule for v in check_note(Note(subject=GOOD_SUBJECT, body=body), facts, person,
+                                                                   now=AT_INTERVIEW).violations}
+    assert "jotting_shorthand" in {v.rule for v in check_note(with_sentence("I talked to my mgr about it."), facts, person,
+                                                               now=AT_INTERVIEW).violations}

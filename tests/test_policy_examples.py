@@ -4,7 +4,7 @@ A rule added to ``guardrails/policy.yaml`` with ``examples`` is tested here with
 that is a string is a sentence put in place of the last paragraph's first sentence of the good note
 of ``test_guardrails`` (to Dana Whitfield, of ``examples/interview.yaml``); a mapping may instead
 replace another part of it, give a whole ``body`` or ``subject``, check the note ``hours_after`` the
-interview or as ``pasted`` into ``check``, or add ``clarify`` points to Dana's facts. A panel rule (near copies) compares the example, sent to
+interview or as ``pasted`` into ``check``, add ``clarify`` points to Dana's facts, or set the ``interview_format``. A panel rule (near copies) compares the example, sent to
 the second interviewer, with the good note to the first.
 """
 
@@ -48,6 +48,8 @@ def fired(rule_policy: RulePolicy, example: str | ExampleNote) -> bool:
             dana = FACTS.interviewers[0]
             dana = dana.model_copy(update={"clarify": [*dana.clarify, *spec.clarify]})
             facts = FACTS.model_copy(update={"interviewers": [dana, *FACTS.interviewers[1:]]})
+        if spec.interview_format:
+            facts = facts.model_copy(update={"interview": facts.interview.model_copy(update={"format": spec.interview_format})})
         found = check_note(note, facts, facts.interviewers[0], policy=POLICY, now=now, pasted=spec.pasted).violations
     return any(v.rule == rule_policy.id for v in found)
 

@@ -27,8 +27,15 @@ from .textsafety import clean_text
 MAX_FACTS_BYTES = 1_000_000
 
 Tone = Literal["warm", "formal", "concise"]
-HONORIFICS = {"dr", "mr", "ms", "mrs", "miss", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame"}
+# Titles that may start a name, in English and as candidates elsewhere write them ("Dott.ssa Elena
+# Ferraris", "Mgr inż. Katarzyna Nowak", "Dra. Lucía Pérez"), compared without their dots.
+HONORIFICS = {"dr", "mr", "ms", "mrs", "miss", "mx", "prof", "professor", "dean", "judge", "rev", "sir", "dame",
+              "dott", "dottssa", "dottor", "ing", "inż", "mgr", "mag", "dipl-ing", "dra", "lic", "licda", "sr", "sra",
+              "srta", "herr", "frau", "mme", "mlle", "eng", "engr", "atty"}
 
+
+# A nickname written inside a name, in quotes or brackets: 'Richard "Rick" Doyle'.
+_NICKNAME = re.compile(r"\s[\"“‘'(]([^\W\d_][\w'’-]*)[\"”’')](?=\s)")
 
 # Every kind of line break, Unicode's own separators and vertical tab included.
 _LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
@@ -139,23 +146,43 @@ class Interviewer(_Strict):
     clarify: list[FreeText] = Field(default_factory=list, description="What you want to add or elaborate on.")
 
     @property
+    def nickname(self) -> str | None:
+        """"Rick" of 'Richard "Rick" Doyle' or "Richard (Rick) Doyle": the name they go by."""
+        found = _NICKNAME.search(self.name)
+        return found.group(1) if found else None
+
+    @property
+    def plain_name(self) -> str:
+        """The name without a nickname in quotes: "Richard Doyle"."""
+        return " ".join(_NICKNAME.sub(" ", self.name).split())
+
+    @property
     def honorific(self) -> str | None:
-        """"Dr." of "Dr. Mei Lin", if the name starts with a title."""
-        parts = self.name.split()
-        return parts[0] if len(parts) > 1 and parts[0].rstrip(".").lower() in HONORIFICS else None
+        """"Dr." of "Dr. Mei Lin", "Mgr inż." of "Mgr inż. Katarzyna Nowak", if the name starts with a title."""
+        parts = self.plain_name.split()
+        count = 0
+        while count < len(parts) - 1 and (parts[count].replace(".", "").lower() in HONORIFICS or (
+                count and parts[count].endswith(".") and len(parts[count]) > 2)):  # "Dr. med.", "Prof. Dr."
+            count += 1
+        return " ".join(parts[:count]) or None
+
+    @property
+    def given_names(self) -> str:
+        """The name without its title: "Mei Lin" of "Dr. Mei Lin"."""
+        return self.plain_name[len(self.honorific or ""):].strip()
 
     @property
     def first_name(self) -> str:
         """"Mei" of "Dr. Mei Lin"; a title and a surname alone ("Miss Hughes") have no first name to use instead."""
-        parts = self.name.split()
-        if self.honorific:
-            return parts[1] if len(parts) > 2 else self.name
-        return parts[0]
+        if self.nickname:
+            return self.nickname
+        parts = self.given_names.split()
+        return parts[0] if len(parts) > 1 or not self.honorific else self.plain_name
 
     @property
     def formal_address(self) -> str:
         """How a formal note addresses them: "Dr. Lin" when the name has a title, else the full name."""
-        return f"{self.honorific} {self.name.split()[-1]}" if self.honorific else self.name
+        return f"{self.honorific} {self.plain_name.split()[-1]}" if self.honorific else self.plain_name
 
 
 class Facts(_Strict):
@@ -298,7 +325,7 @@ def select_interviewers(facts: Facts, names: list[str] | None) -> list[Interview
     by_key = {person.name.casefold(): person for person in facts.interviewers}
     for person in facts.interviewers:
         if person.honorific:  # "Mei Lin" finds "Dr. Mei Lin"
-            by_key.setdefault(person.name.split(" ", 1)[1].casefold(), person)
+            by_key.setdefault(person.given_names.casefold(), person)
     # A first name alone is enough when no one else on the panel shares it.
     first_names = [person.first_name.casefold() for person in facts.interviewers]
     for person in facts.interviewers:

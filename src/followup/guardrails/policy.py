@@ -85,6 +85,7 @@ class ExampleNote(BaseModel):
     hours_after: float = 0  # checked this many hours after the interview ended
     pasted: bool = False  # checked as a note pasted into ``followup check``
     clarify: list[str] = Field(default_factory=list)  # clarify points the interviewer's facts gain for it
+    interview_format: Literal["onsite", "video", "phone"] | None = None  # the interview's format, if not the facts' own
 
 
 class Examples(BaseModel):

@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -108,6 +109,8 @@ class PhraseRule(PhraseListRule):
     counted: list[Text] = Field(default_factory=list)
     max_counted: int = 0
     count_sentences: bool = False
+    # Only when the interview took place this way (as the facts' ``interview.format`` says).
+    when_format: list[Literal["onsite", "video", "phone"]] = Field(default_factory=list)
     lists: dict[str, list[Text]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -151,13 +154,18 @@ def phrases(context: CheckContext, policy: PhraseRule) -> Iterator[Violation]:
     A rule may also list ``counted`` words, each harmless alone: more than ``max_counted``
     of them in one note is a violation too (three superlatives are gushing; two apologies grovel).
     """
+    if policy.when_format and (context.facts is None or context.facts.interview.format not in policy.when_format):
+        return
     facts_text = context.facts_text if policy.unless_in_facts else ""
     in_facts_severity = policy.in_facts_severity
     found = False
     sentences: set[tuple[str, int]] = set()  # those a phrase was found in: the together lists add nothing there
     let_through = policy.pattern("phrases_unless") if policy.phrases_unless else None
+    names = context.fact_vocabulary.names if context.facts is not None else frozenset()
     for field, match in _matches(context, policy.pattern()):
         severity = None
+        if names and getattr(context.note, field)[match.start()].isupper() and match.group().lower() in names:
+            continue  # "Mgr" of "Dear Mgr inż. Nowak", "Joy" of a greeting: part of a name the facts give
         if facts_text and context.facts_use(match.group()):
             if in_facts_severity is None:
                 continue
@@ -318,7 +326,7 @@ def _names_this_interviewer(context: CheckContext) -> bool:
     script without capitals), or romanized from Greek or Cyrillic (Oleh or Oleg to Олег: the
     first two letters agree, as spellings of one name differ)."""
     assert context.interviewer is not None and context.greeting is not None
-    own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
+    own = {part.lower().strip(".,\"“”‘’()") for part in context.interviewer.name.split()}
     romanized_own = {roman[:2] for part in own if (roman := romanized(part))}
     return any(word.lower() in own or (_caseless(word) and any(word in part or part in word for part in own))
                or (word.isascii() and unaccented(word.lower())[:2] in romanized_own)
@@ -349,7 +357,7 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     so citing only a colleague's topic does not count."""
     person = context.interviewer
     assert person is not None and context.facts is not None
-    facts = [t.text for t in texts_of(context.facts, person, CITABLE_FIELDS)]
+    facts = [t for t in texts_of(context.facts, person, CITABLE_FIELDS) if not _about_pay(context, t.text)]
     if not facts:
         return
     topic_stems = context.fact_vocabulary.topic_stems
@@ -357,10 +365,32 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
     # What the whole day shared (the highlights: "the tour of MV Kestrel Bay") tells no conversation apart either.
     others |= _stems_of(tuple(context.facts.interview.highlights))
     ignore = _context_stems(context)
-    if any(find_citation(fact, context.message_tokens, ignore, shared=others) for fact in facts):
+    if any(find_citation(phrasing, context.message_tokens, ignore, shared=others)
+           for fact in facts for phrasing in fact_phrasings(fact.text, fact.field)):
         return
-    examples = "; ".join(f'"{fact}"' for fact in facts[:2])
+    examples = "; ".join(f'"{fact.text}"' for fact in facts[:2])
     yield _violation(context, policy, examples=examples)
+
+
+def _about_pay(context: CheckContext, text: str) -> bool:
+    """Whether ``compensation`` would flag a note saying ``text`` ("pay approx $68k + super"): no topic
+    for a thank-you note, so never one it must cite. A talk that was only about pay leaves nothing to
+    cite; a payroll job's topics ("pay runs for 10-month staff") are let through as that rule lets them."""
+    pay = context.policy.rule("compensation")
+    if pay is None or not pay.enabled or (phrases := pay.pattern()) is None or not phrases.search(text):
+        return False
+    unless = pay.pattern("phrases_unless")
+    return unless is None or not unless.search(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def fact_phrasings(item: str, field: str) -> tuple[str, ...]:
+    """A jotted topic as written and as the fact reader reads it: "chatted about parking at funerals,
+    traffic management lol" is cited by "parking at funerals", without the lead-in and the asides."""
+    from ..models.fact_reader import read_fact  # the one reading of jotted facts; imported when a note is checked
+
+    read = [fact.text for fact in read_fact(item, field) if fact.kind != "unusable" and fact.text != item]
+    return (item, *dict.fromkeys(read))
 
 
 @functools.lru_cache(maxsize=64)
@@ -426,8 +456,8 @@ def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
         return
     assert context.facts is not None and context.interviewer is not None
     names = _greeting_names(context)
-    own = {part.lower().strip(".,") for part in context.interviewer.name.split()}
-    others = {part.lower().strip(".,") for person in context.facts.interviewers
+    own = {part.lower().strip(".,\"“”‘’()") for part in context.interviewer.name.split()}
+    others = {part.lower().strip(".,\"“”‘’()") for person in context.facts.interviewers
               if person.name != context.interviewer.name for part in person.name.split()} - own
     if _names_this_interviewer(context):
         # Addressed to them, and also to someone else of the panel ("Dear Dana and Marcus,")?

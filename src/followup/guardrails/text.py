@@ -218,7 +218,7 @@ class Vocabulary:
     def _build(cls, facts: Facts) -> Vocabulary:
         every = fact_texts(facts)  # every field, so a field added to the facts is known here too
         texts = [t.text for t in every]
-        names = {word for t in every if t.field == "name" for word in t.text.lower().split()}
+        names = {word for t in every if t.field == "name" for word in t.text.lower().replace("\"", " ").split()}
         words: set[str] = set()
         numbers: set[str] = set()
         counted: dict[str, set[str]] = {}

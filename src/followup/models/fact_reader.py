@@ -136,7 +136,7 @@ _SHORTHAND = [
 _SHORTHAND_COMPILED = [(re.compile(p), r) for p, r in _SHORTHAND]
 _FILLER = re.compile(
     r"\s*\b(?:lol|lmao|haha+|hehe|tbh|(?-i:imo|Imo)|imho|fwiw|btw|ugh|omg|idk|ngl|smh|jk|yay|oops|whew|phew|yikes|eek|obvs|"
-    r"kinda|sorta|basically|honestly|literally|fyi)\b[.!:,]*"
+    r"kinda|sorta|basically|honestly|literally|obviously|fyi)\b[.!:]*(?:,(?=\s*$))?"
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
 _LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
@@ -158,7 +158,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"\s*\((?:only|just|a bit|a little|kinda|kind of|sort of|not much|not really|barely|maybe|I think|tbh)\b[^()]*\)", "",
                   text, flags=re.I)  # "(only a little)": a hedge for the writer, not the reader
     text = _capitalise_names(text)
-    text = re.sub(r"\s+([,;:])", r"\1", " ".join(text.split()))
+    text = re.sub(r"([,;:])(?:\s*,)+", r"\1", re.sub(r"\s+([,;:])", r"\1", " ".join(text.split())))  # a comma a filler word left
     return text.strip(" .!?;:,-\u2013\u2014\"'")
 
 
@@ -272,19 +272,25 @@ _PAST_START = re.compile(
 # A strength jotted with its verb and no "I": "speaks Tamil", "carry about 150 files".
 _PRESENT_START = re.compile(
     r"^(?:speak|read|write|know|carry|handle|manage|run|lead|supervise|train|teach|coach|mentor|work|show up|"
-    r"keep|love|enjoy|use|hold|own|build|fix|cook|drive)(?:s|es)?\b", re.I)
+    r"keep|love|enjoy|use|hold|own|build|fix|cook|drive|stay|remain|explain|adapt|listen|learn|spot|cope|deal|"
+    r"communicate|prioriti[sz]e|organi[sz]e|multitask|solve|lift)(?:s|es)?\b", re.I)
 _NEGATIVE = re.compile(
     r"\b(?:blank\w*|fumbl\w*|stumbl\w*|mess\w* up|messed|botch\w*|bomb\w*|flubb?\w*|struggl\w*|wrong|mistakes?|"
     r"undersold|understated|downplayed|screw\w* up|choked|froze|awkward|nervous|rambl\w*|terrible|awful|"
     r"embarrass\w*|regret\w*|ugh|dumb|stupid|bad|sorry|apolog\w*|nightmare|worst|hate|hated|confusing|"
     r"annoying|rude|(?:running|was|were|ran|arrived|showed up) late|freezing|dropped|barked)\b", re.I)
-_UNFIT = re.compile(r"\?|\b(?:todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|"
-                    r"not sure|idk|maybe|salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|"
-                    r"tuition|reimburs\w*|take-home pay|allowances?|discounts?|"
-                    r"pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|"
-                    r"paid time off|vacation days|relocation|remote|wfh|work from home|hybrid|company car|"
-                    r"per hour|an hour|/hr|gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|"
-                    r"yeah|yep|nope|tho|cuz|super)\b|\$|/hr\b", re.I)
+# What a fact may hold that no thank-you note should say: pay, perks and working arrangements
+# (a later conversation), a note to self or a doubt, and slang.
+_PAY = (r"salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|tuition|reimburs\w*|take-home pay|"
+        r"allowances?|discounts?|pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
+        r"benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|paid time off|vacation days|relocation|"
+        r"remote|wfh|work from home|hybrid|company car|per hour|an hour|staff meals?|free (?:meals?|lunch|lunches|food|parking|"
+        r"uniforms?|tickets?|entry|passes|membership)|"
+        r"(?:^|\b(?:over|about|discussed|the|pay|hourly|day|daily|shift|overtime|base|night|weekend|contract) )rates?(?! of\b)")
+_UNSURE = r"todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|not sure|idk|maybe"
+_SLANG = r"gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|yeah|yep|nope|tho|cuz|super"
+_ABOUT_PAY = re.compile(rf"\b(?:{_PAY})\b|\$|/hr\b", re.I)
+_UNFIT = re.compile(rf"\?|\b(?:{_UNSURE}|{_PAY}|{_SLANG})\b|\$|/hr\b", re.I)
 _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
                "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
                "hot|fancy|new|pretty|packed")
@@ -302,7 +308,11 @@ _COMMON_STARTS = set(
     "a an the how what why when where which whether who our my we your their its this that these those both some "
     "more most much many any all each every she he they you it there asked talked discussed spoke chatted "
     "mentioned said told wants needs has have had is are was were also just really lots lot another other "
-    "new old big small great good long short first second last next about".split())
+    "new old big small great good long short first second last next about "
+    # words a jotted strength often starts with, capitalised only as the first word of the item
+    "visual empathy battery blade sourdough customer customers friendly confident fluent patient calm safety team "
+    "cash stock food health manual heavy fire forklift kitchen animal child dental medical strong excellent "
+    "quick fast basic advanced hands-on front back night early late weekend".split())
 
 
 def _second_person(clause: str) -> str:
@@ -356,7 +366,7 @@ def _lower_first(text: str) -> str:
     first = text.split(" ", 1)[0]
     if not first[:1].isupper() or not first[1:].islower() or first.lower() in _CAPITALISED:
         return text
-    if first.lower() in _COMMON_STARTS or re.fullmatch(r"[A-Z][a-z]+(?:ing|ed)", first):
+    if first.lower() in _COMMON_STARTS or re.fullmatch(r"[A-Z][a-z]+(?:ing|ed|ion|ions|ment|ments|ness|ity|ance|ence|ship|ive|ful|ous|ics)", first):
         return first.lower() + text[len(first):]
     return text
 
@@ -770,6 +780,11 @@ def _strength_part(text: str) -> tuple[str, str]:
     text = re.sub(r"^(.+?) current$", r"current \1 certifications", text)
     text = re.sub(r"\b(fluent|bilingual|trilingual|certified|conversational)(?: in)? (?=[A-Z][a-z]+\b)",
                   lambda m: m.group(1) + (" in " if m.group(1) != "conversational" else " "), text)
+    if m := re.fullmatch(r"(?P<what>.+?),?\s+(?:no (?:bother|problem|problems|worries|issue|issues)|fine|ok|OK)", text):
+        what = m.group("what")  # "early mornings no problem", "up at 5am no bother": a readiness, not a skill
+        if re.match(r"(?:up|on|in|at|out|around|available|outdoors|outside)\b", what, re.I):
+            return ("strength_adj", f"happy to be {_lower_first(what)}")
+        return ("strength_adj", f"comfortable with {_lower_first(what)}")
     text = re.sub(r"\s+no ([a-z]+)$", r" with no \1", text)  # "every shift no overages"
     if m := re.match(rf"^([\w -]*?{_PERSON_ENDING})\s+({_YEARS})$", text):
         text = f"{m.group(2)} as {_article(m.group(1))} {m.group(1)}"  # "journeyman 12 years", "3rd grade teacher 8 years"
@@ -788,13 +803,14 @@ def _strength_part(text: str) -> tuple[str, str]:
     if re.match(r"^I\b", text):
         return ("strength_clause", text)
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
+                r"friendly|kind|punctual|careful|thorough|hard-?working|honest|tidy|physically|fit|"
                 r"trilingual|organi[sz]ed|reliable|flexible|detail-oriented|used|familiar|quick|fast|able|happy|"
                 r"available|licensed|trained|proficient|confident|fine|federally|state)\b", text, re.I) \
             and not re.match(r"^\w+ (?:[\w-]+ )?(?:experience|skills?|background|knowledge|training|expertise)\b", text):
         return ("strength_adj", _lower_first(text))
     if match := _PRESENT_START.match(text):
         verb = match.group()
-        base = re.sub(r"(?<=[^s])es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
+        base = re.sub(r"(?:(?<=ss)|(?<=sh)|(?<=ch)|(?<=x)|(?<=z))es$|(?<=[^s])s$", "", verb) if verb.lower() not in ("cross",) else verb
         return ("strength_clause", f"I {base.lower()}{text[len(verb):]}")
     if _PAST_START.match(text) or re.match(r"^[a-z]+ed (?:a|an|the|my|our|over|up to|\d)", text) or text.startswith("kept "):
         verb, rest = text.split(" ", 1) if " " in text else (text, "")
@@ -860,6 +876,7 @@ def _years_of(text: str) -> str:
 
 # "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
 _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
+                            r"\b(?:people|ppl|interviewers|persons?)\s+on\s+the\s+panel\b|"
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
                             r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
                             r"\b(?:call|calls|zoom|teams|video call|phone call|next round|second round|final round|hr|recruiter|"
@@ -1169,13 +1186,22 @@ def left_out_notices(facts: Facts, names: list[str] | None = None) -> list[str]:
     """One line per item the offline composer leaves out (of the notes to ``names``, or all),
     naming its field and how to phrase it so it can be used."""
     found = []
-    lists = [read_candidate_facts(facts)] + [read_interviewer_facts(facts, i) for i, p in enumerate(facts.interviewers)
-                                             if names is None or p.name in names]
+    people = [(i, p) for i, p in enumerate(facts.interviewers) if names is None or p.name in names]
+    lists = [read_candidate_facts(facts)] + [read_interviewer_facts(facts, i) for i, _ in people]
+    for (index, person), by_field in zip(people, lists[1:]):
+        cited = [fact for field in ("topics", "shared_interests") for fact in by_field[field]]
+        if not any(fact.kind != "unusable" or salvage_topic(fact.source) for fact in cited):
+            found.append(f"interviewers[{index}]: nothing of your talk with {person.name} is left to cite, so that "
+                         f"note thanks them in general terms; add a topic you discussed (\"the night-shift staffing plan\")")
     for by_field in lists:
         for field, items in by_field.items():
             for fact in items:
                 if fact.kind == "unusable":
                     shown = fact.source if len(fact.source) <= 60 else fact.source[:57] + "..."
-                    found.append(f"{fact.path}: left out of the notes, as it does not read as a sentence ({shown!r}); "
-                                 f"{_HOW_TO_PHRASE[field]}")
+                    if _ABOUT_PAY.search(fact.source) and field != "clarify":
+                        found.append(f"{fact.path}: left out of the notes, as pay, perks and working arrangements "
+                                     f"are for a later conversation, not a thank-you note ({shown!r})")
+                    else:
+                        found.append(f"{fact.path}: left out of the notes, as it does not read as a sentence "
+                                     f"({shown!r}); {_HOW_TO_PHRASE[field]}")
     return found

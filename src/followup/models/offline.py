@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..facts import Facts, Interviewer
 from ..guardrails import load_policy
-from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, tokens
+from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, find_greeting, lines_of, signoff_offset, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
 from .fact_reader import Fact, acronyms_capitalised, read_candidate_facts, read_interviewer_facts, salvage_topic
@@ -102,6 +102,9 @@ def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
     for violation in violations:
         if violation.field != "body" or violation.category not in _LEFT_OUT_CATEGORIES:
             continue
+        lines = lines_of(body)  # the greeting and the sign-off are no sentences to leave out ("Dear Mgr inż. Nowak,")
+        greeting = find_greeting(lines)
+        message = range(greeting.end if greeting else 0, signoff_offset(lines, body))
         excerpt = violation.excerpt.removesuffix("...")
         if not excerpt.strip():
             continue
@@ -113,6 +116,8 @@ def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
             if match is None:
                 continue
             found = match.start()
+        if found not in message:
+            continue
         # The sentence: from the end of the one before (or the line's start) to its own end (or the line's).
         start = max(max((m.end() for m in SENTENCE_END.finditer(body, 0, found)), default=0), body.rfind("\n", 0, found) + 1)
         end_mark = SENTENCE_END.search(body, found + len(excerpt) - 1)
@@ -211,7 +216,7 @@ def _compose(facts: Facts, interviewer: Interviewer, style: Style, taken: frozen
     own = read_interviewer_facts(facts, seat) if seat < len(facts.interviewers) else \
         {"topics": [], "shared_interests": [], "clarify": []}
     candidate = read_candidate_facts(facts)
-    role = proper_case(facts.role)
+    role = role_case(facts.role)
     values = {"role": role, "company": proper_case(facts.company), "a_role": f"{_article(role)} {role}",
               "meeting": {"video": "speaking with me", "phone": "speaking with me"}.get(facts.interview.format or "",
                                                                                       "meeting with me")}
@@ -354,7 +359,9 @@ class _Citations:
         self.tone = tone
 
     def cites(self, fact: Fact, sentence: str) -> bool:
-        return find_citation(fact.source, tokens(sentence), self.ignore, shared=self.others) is not None
+        said = tokens(sentence)  # as the guardrail reads a topic: as jotted, or as read
+        return any(find_citation(phrasing, said, self.ignore, shared=self.others) is not None
+                   for phrasing in dict.fromkeys((fact.source, fact.text)))
 
     def can_cite(self, fact: Fact, echo: bool = False) -> bool:
         """Whether a phrasing of the fact's own slot (or, with ``echo``, of its echo slot) cites it."""
@@ -519,6 +526,16 @@ def proper_case(name: str) -> str:
     return " ".join(named)
 
 
+def role_case(role: str) -> str:
+    """A job title as titles are written in a letter: "Climbing arborist" and "ward clerk, band 2" as
+    "Climbing Arborist" and "Ward Clerk, Band 2"; words with capitals of their own ("LSQ-French",
+    "iOS") and small words ("of", "and") are left as they are."""
+    if not any(ch.isupper() for ch in role):
+        return proper_case(role)
+    return re.sub(r"(?<![\w'’-])([a-z])([a-z'’-]*)(?=[\s,;:)/]|$)",
+                  lambda m: m.group() if m.group() in _MINOR_WORDS and m.start() else m.group(1).upper() + m.group(2), role)
+
+
 _LEGAL_FORMS = {form.lower(): form for form in
                 "AS ASA AB BV NV AG GmbH LLC LLP Ltd PLC SA SAS SARL SpA Srl Oy Pty KK Inc Co".split()}
 
@@ -541,7 +558,7 @@ def _form_of_address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
     if _title(interviewer):
         return _titled_name(interviewer)
     if tone == "formal" or any(_title(p) for p in facts.interviewers):
-        return interviewer.name
+        return interviewer.plain_name
     return interviewer.first_name
 
 
@@ -554,7 +571,7 @@ _ADDRESS_TITLES = {"chef", "coach", "captain", "capt", "pastor", "father", "rabb
 
 
 def _title(interviewer: Interviewer) -> str | None:
-    parts = interviewer.name.split()
+    parts = interviewer.plain_name.split()
     if interviewer.honorific:
         return interviewer.honorific
     if len(parts) < 3 or parts[0].rstrip(".").lower() not in _ADDRESS_TITLES:
@@ -565,14 +582,15 @@ def _title(interviewer: Interviewer) -> str | None:
 
 
 def _first_name(interviewer: Interviewer) -> str:
-    parts = interviewer.name.split()
-    return parts[1] if _title(interviewer) and len(parts) > 2 else interviewer.first_name
+    """"Antoine" of "Chef Antoine Marchal", as of "Dr. Mei Lin"."""
+    parts = interviewer.plain_name.split()
+    return parts[1] if not interviewer.honorific and _title(interviewer) else interviewer.first_name
 
 
 def _titled_name(interviewer: Interviewer) -> str:
     """"Dr. Iyer", "Chef Marchal"."""
     title = _title(interviewer)
-    return f"{title} {interviewer.name.split()[-1]}" if title else interviewer.name
+    return f"{title} {interviewer.plain_name.split()[-1]}" if title else interviewer.plain_name
 
 
 def _signature(facts: Facts, signoff: str) -> str:
@@ -587,7 +605,7 @@ def _subject(facts: Facts, interviewer: Interviewer, tone: str, pick: _Picker) -
     name = _address(facts, interviewer, tone)
     # A subject line names a first name or "Dr. Iyer", never a full name ("Thank you, Yuki Matsumoto").
     short = len(name.split()) == 1 or (_title(interviewer) is not None and len(name.split()) == 2)
-    subject = pick("subject", {"role": proper_case(facts.role), "company": proper_case(facts.company), "name": name},
+    subject = pick("subject", {"role": role_case(facts.role), "company": proper_case(facts.company), "name": name},
                    keep=(lambda text: short or name not in text))
     return subject if len(subject) <= load_policy().limits.max_subject_chars else "Thank you for your time"
 
