@@ -11,7 +11,8 @@ read once, untuned, after that. Batch 8 (18 files) was read untuned (2 of its wr
 dotted company name read as a sentence end, "forgot to mention: X" read as two points), then tuned
 on. Batch 9 (18 files) was written after that and run once, untuned: 6 of its writes failed (an
 interviewer who talked only pay, so nothing to cite; "Dott.ssa" and "Mgr inż." not read as titles);
-they were kept as strict xfails until fixed. Every ``write`` on them must exit 0.
+they were kept as strict xfails until fixed, then read. Batch 10 (18 files) was written after that
+round and run and read once, untuned: every write exited 0. Every ``write`` on them must exit 0.
 """
 
 from __future__ import annotations
@@ -22,17 +23,9 @@ import pytest
 from cli_helpers import invoke
 
 FOLDER = Path(__file__).resolve().parent / "blind_facts"
-KNOWN_GAPS: dict[str, str] = {}  # "batch/file.yaml": why it does not pass yet (a strict xfail)
 
 
-def _params() -> list[object]:
-    files = sorted(FOLDER.glob("*/*.yaml"))
-    return [pytest.param(path, id=f"{path.parent.name}/{path.name}",
-                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[key])] if key in KNOWN_GAPS else [])
-            for path in files for key in [f"{path.parent.name}/{path.name}"]]
-
-
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*/*.yaml")), ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_every_hurried_facts_file_writes_a_passing_note_offline(path: Path) -> None:
     result = invoke("write", path, "--model", "offline")
     assert result.exit_code == 0, result.output
@@ -43,3 +36,4 @@ def test_both_blind_batches_are_kept() -> None:
     assert len(list((FOLDER / "batch1").glob("*.yaml"))) == 16 and len(list((FOLDER / "batch2").glob("*.yaml"))) == 16
     assert len(list((FOLDER / "batch5").glob("*.yaml"))) == 18 and len(list((FOLDER / "batch6").glob("*.yaml"))) == 18
     assert len(list((FOLDER / "batch7").glob("*.yaml"))) == 19 and len(list((FOLDER / "batch8").glob("*.yaml"))) == 18
+    assert len(list((FOLDER / "batch9").glob("*.yaml"))) == 18 and len(list((FOLDER / "batch10").glob("*.yaml"))) == 18

@@ -790,3 +790,15 @@ def test_a_title_in_the_name_is_no_shorthand() -> None:
                                                                    now=AT_INTERVIEW).violations}
     assert "jotting_shorthand" in {v.rule for v in check_note(with_sentence("I talked to my mgr about it."), facts, person,
                                                                now=AT_INTERVIEW).violations}
+
+
+@pytest.mark.parametrize(("sentence", "fires"), [
+    ("As a CKA-certified engineer, I would enjoy the alert routing work.", True),
+    ("My CKA certification would help with the cluster work.", True),
+    ("My CKA training is not yet a certification, and I would enjoy the alert routing work.", False),
+    ("I would enjoy the alert routing work, and I hold a certified Terraform associate badge.", False),  # not the one denied
+])
+def test_a_credential_the_facts_deny_is_not_claimed(sentence: str, fires: bool) -> None:
+    facts, person = _facts_with(clarify=["I have CKA training, not the certification yet"])
+    found = check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW).violations
+    assert ("denied_credential" in {v.rule for v in found}) == fires

@@ -587,6 +587,39 @@ def corrected_value(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
                 break
 
 
+class DeniedCredentialRule(RulePolicy):
+    denials: list[Text] = Field(default_factory=list)  # how the facts deny a credential
+    claims: list[Text] = Field(default_factory=list)  # how a note claims one
+    hedges: list[Text] = Field(default_factory=list)  # a sentence that holds one of these claims nothing
+
+
+@rule("denied_credential", needs_facts=True, options=DeniedCredentialRule)
+def denied_credential(context: CheckContext, policy: DeniedCredentialRule) -> Iterator[Violation]:
+    """A certification or licence the candidate's own facts deny, claimed: "as a CSA Z98 certified
+    supervisor" where the facts say "awareness training, not a full certification"."""
+    facts = context.facts
+    assert facts is not None
+    own = [*facts.candidate.strengths, *(item for person in facts.interviewers for item in person.clarify)]
+    denials, claims, hedges = policy.pattern("denials"), policy.pattern("claims"), policy.pattern("hedges")
+    if denials is None or claims is None:
+        return
+    # What a denied credential is called ("CSA Z98", "CKA"): a claim must name it to be about it.
+    names = {word for item in own if denials.search(item.lower())
+             for word in re.findall(r"(?<![\w-])(?=[\w-]*[A-Z0-9])[\w-]{2,}", item) if word != "I"}
+    if not names:
+        return
+    body = context.note.body
+    for match in claims.finditer(body):
+        if match.start() >= context.signoff_start:
+            break
+        start = context.sentence_start("body", match.start())
+        sentence = body[start:context.sentence_end("body", start)]
+        if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w])", sentence) for name in names) and (
+                hedges is None or not hedges.search(sentence)):
+            yield _violation(context, policy, match.start(), match.end())
+            return
+
+
 # "not Level 3", "rather than 25", "I said 8": the corrected value named as what it is.
 _SAID_OR_DENIED = re.compile(r"\b(?:not|rather than|instead of|than|said|told you|mentioned|wrote|gave|from)\s+(?:\w+\s+){0,2}$", re.I)
 

@@ -527,11 +527,16 @@ def proper_case(name: str) -> str:
 
 
 def role_case(role: str) -> str:
-    """A job title as titles are written in a letter: "Climbing arborist" and "ward clerk, band 2" as
-    "Climbing Arborist" and "Ward Clerk, Band 2"; words with capitals of their own ("LSQ-French",
-    "iOS") and small words ("of", "and") are left as they are."""
-    if not any(ch.isupper() for ch in role):
-        return proper_case(role)
+    """A job title as titles are written in a letter: "Climbing arborist" and "ward clerk" as "Climbing
+    Arborist" and "Ward Clerk"; words with capitals of their own ("LSQ-French", "iOS"), small words
+    ("of", "and") and what follows the title ("(day shift)", ", band 2") are left as typed."""
+    head, rest = re.match(r"([^(,;/+\d]*)(.*)", role, re.S).groups()
+    if not any(ch.isupper() for ch in head):
+        return proper_case(head.rstrip()) + head[len(head.rstrip()):] + rest
+    return _title_words(head) + rest
+
+
+def _title_words(role: str) -> str:
     return re.sub(r"(?<![\w'’-])([a-z])([a-z'’-]*)(?=[\s,;:)/]|$)",
                   lambda m: m.group() if m.group() in _MINOR_WORDS and m.start() else m.group(1).upper() + m.group(2), role)
 
