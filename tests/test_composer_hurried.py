@@ -272,3 +272,15 @@ def test_an_interviewer_who_talked_only_pay_gets_a_passing_note_and_a_notice() -
     assert any(n.startswith("interviewers[1]: nothing of your talk with Sharon Lee") for n in notices)
     assert any(n.startswith("interviewers[1].topics[0]:") and "pay, perks" in n for n in notices)
     assert not any(n.startswith("interviewers[0]") for n in notices)
+
+
+@pytest.mark.parametrize(("role", "written"), [
+    ("Climbing arborist", "Climbing Arborist"), ("ward clerk, band 2", "Ward Clerk, band 2"),
+    ("Dispatcher (day shift)", "Dispatcher (day shift)"), ("Senior iOS engineer", "Senior iOS Engineer"),
+    ("Head of Podcasts", "Head of Podcasts"), ("staff chaplain (nights + weekends)", "Staff Chaplain (nights and weekends)"),
+])
+def test_a_role_is_written_as_a_title_up_to_what_follows_it(role: str, written: str) -> None:
+    facts = Facts.model_validate({"candidate": {"name": "Ryan Fitzgerald"}, "company": "Royal Melbourne", "role": role,
+                                  "interviewers": [{"name": "Rick Doyle", "topics": ["the sand belt soils"]}]})
+    body = compose(facts, facts.interviewers[0], Style()).body
+    assert written in body and (written == role or role not in body)

@@ -531,6 +531,7 @@ def role_case(role: str) -> str:
     Arborist" and "Ward Clerk"; words with capitals of their own ("LSQ-French", "iOS"), small words
     ("of", "and") and what follows the title ("(day shift)", ", band 2") are left as typed."""
     head, rest = re.match(r"([^(,;/+\d]*)(.*)", role, re.S).groups()
+    rest = re.sub(r"(?<=\w) \+ (?=\w)", " and ", rest)  # "(nights + weekends)": no jotting in a letter
     if not any(ch.isupper() for ch in head):
         return proper_case(head.rstrip()) + head[len(head.rstrip()):] + rest
     return _title_words(head) + rest
