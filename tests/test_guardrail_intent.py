@@ -677,7 +677,7 @@ def test_a_number_that_names_a_level_is_no_count() -> None:
 
 
 # Blind batch 15, by intent: each pair is one side and the other.
-@pytest.mark.parametrize(("sentence", "rule", "fires"), [
+BATCH_15_INTENTS = [
     ("imo the alert routing is the best part.", "slang", True),
     ("The IMO rules on ballast water came up.", "slang", False),  # the International Maritime Organization
     ("I hope we can go on a date.", "romantic", True),
@@ -691,9 +691,7 @@ def test_a_number_that_names_a_level_is_no_count() -> None:
     ("The knee surgery unit came up when we talked about alert routing.", "oversharing", False),
     ("Truly an original one, the weakness question.", "process_complaint", True),
     ("The original question about alert routing was a good one.", "process_complaint", False),
-])
-def test_batch_15_intents(sentence: str, rule: str, fires: bool) -> None:
-    assert (rule in rules_fired(with_sentence(sentence))) == fires
+]
 
 
 def test_a_decimal_is_one_number() -> None:
@@ -719,7 +717,7 @@ def test_number_words_above_twenty_count(said: str, fires: bool) -> None:
 
 
 # The kinds batch 16 missed, in other words (each with a look-alike that must pass).
-@pytest.mark.parametrize(("sentence", "rule", "fires"), [
+BATCH_16_INTENTS = [
     ("Your command of incident statistics is truly breathtaking.", "gushing", True),
     ("Your command of incident statistics helped me see the gaps.", "gushing", False),
     ("You have so much natural charm that the hour flew by.", "gushing", True),
@@ -747,8 +745,11 @@ def test_number_words_above_twenty_count(said: str, fires: bool) -> None:
     ("I have told my manager I will be leaving at the end of the month.", "presumption", True),
     ("I could be on site from the 3rd, which gives us time before the audit.", "presumption", True),
     ("I have told my manager about my interest in reliability work.", "presumption", False),
-])
-def test_batch_16_intents(sentence: str, rule: str, fires: bool) -> None:
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS)
+def test_the_intents_batches_15_and_16_missed(sentence: str, rule: str, fires: bool) -> None:
     assert (rule in rules_fired(with_sentence(sentence))) == fires
 
 

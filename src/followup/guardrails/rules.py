@@ -321,12 +321,17 @@ def _caseless_name(name: str) -> bool:
     return bool(letters) and all(_caseless(character) for character in letters)
 
 
+def _name_parts(name: str) -> set[str]:
+    """The words of a name as a greeting may use them: 'Richard "Rick" Doyle' gives richard, rick, doyle."""
+    return {part.lower().strip(".,\"“”‘’()") for part in name.split()}
+
+
 def _names_this_interviewer(context: CheckContext) -> bool:
     """Whether a name in the greeting is one of the interviewer's: as written, in part (in a
     script without capitals), or romanized from Greek or Cyrillic (Oleh or Oleg to Олег: the
     first two letters agree, as spellings of one name differ)."""
     assert context.interviewer is not None and context.greeting is not None
-    own = {part.lower().strip(".,\"“”‘’()") for part in context.interviewer.name.split()}
+    own = _name_parts(context.interviewer.name)
     romanized_own = {roman[:2] for part in own if (roman := romanized(part))}
     return any(word.lower() in own or (_caseless(word) and any(word in part or part in word for part in own))
                or (word.isascii() and unaccented(word.lower())[:2] in romanized_own)
@@ -456,9 +461,9 @@ def wrong_recipient(context: CheckContext, policy: RulePolicy) -> Iterator[Viola
         return
     assert context.facts is not None and context.interviewer is not None
     names = _greeting_names(context)
-    own = {part.lower().strip(".,\"“”‘’()") for part in context.interviewer.name.split()}
-    others = {part.lower().strip(".,\"“”‘’()") for person in context.facts.interviewers
-              if person.name != context.interviewer.name for part in person.name.split()} - own
+    own = _name_parts(context.interviewer.name)
+    others = {part for person in context.facts.interviewers if person.name != context.interviewer.name
+              for part in _name_parts(person.name)} - own
     if _names_this_interviewer(context):
         # Addressed to them, and also to someone else of the panel ("Dear Dana and Marcus,")?
         names = [entry for entry in names if entry[0].lower() in others]
