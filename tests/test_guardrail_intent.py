@@ -748,9 +748,52 @@ BATCH_16_INTENTS = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS)
-def test_the_intents_batches_15_and_16_missed(sentence: str, rule: str, fires: bool) -> None:
+# What batch 17 missed, in other words than its notes: colloquial praise, an ex-partner or a health
+# condition brought in, someone's work run down, a first week planned, a day longer than promised,
+# sarcasm about being watched, debt, a perk asked about after other words.
+BATCH_17_INTENTS = [
+    ("The alert routing demo was proper mint, and dead useful to see.", "slang", True),
+    ("Cheers for the walk through the paging tree.", "slang", True),
+    ("The alert routing demo was well structured and useful to see.", "slang", False),
+    ("Paging trees are a bit like my ex-wife: loud at three in the morning.", "oversharing", True),
+    ("My migraines flare up when I am nervous, so I was slower than usual.", "oversharing", True),
+    ("After a rough stretch with debt, this role would help me get back on my feet.", "oversharing", True),
+    ("The condition of the paging tree was a good surprise.", "oversharing", False),
+    ("My last lead was more interested in closing tickets than in fixing causes.", "employer_criticism", True),
+    ("At my current job I spend Fridays undoing their shortcuts in the runbooks.", "employer_criticism", True),
+    ("My last lead taught me to fix causes before closing tickets.", "employer_criticism", False),
+    ("In my first month I would like to sit with each on-call engineer before touching the routing.", "presumption", True),
+    ("I would like to learn more about how the routing is reviewed.", "presumption", False),
+    ("The afternoon went on far longer than I had been told, and without a break.", "process_complaint", True),
+    ("The afternoon gave me a clear view of the routing work.", "process_complaint", False),
+    ("Nothing puts a candidate more at ease than three engineers peering over her shoulder.", "process_complaint", True),
+    ("It is rare to meet someone whose mind works as quickly as your paging tree.", "gushing", True),
+    ("Could you let me know whether the role comes with a pension contribution scheme?", "compensation", True),
+    ("Is there free staff gym membership for the on-call team?", "compensation", True),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS + BATCH_17_INTENTS)
+def test_the_intents_batches_15_to_17_missed(sentence: str, rule: str, fires: bool) -> None:
     assert (rule in rules_fired(with_sentence(sentence))) == fires
+
+
+@pytest.mark.parametrize(("clarify", "sentence", "rule", "fires"), [
+    (["the team reviews its alert routing each spring"], "I liked hearing that the team reviews its alert routing each autumn.", "changed_time", True),
+    (["the team reviews its alert routing each spring"], "I liked hearing that the team reviews its alert routing each spring.", "changed_time", False),
+    (["the team reviews its alert routing each spring"], "I hope to run the Chicago Marathon again this autumn.", "changed_time", False),
+    (["the routing review is in March"], "I enjoyed hearing about the alert routing review in October.", "changed_time", True),
+    (["I have led only two incident reviews"], "Having led dozens of incident reviews, I know the format well.", "invented_fact", True),
+    (["I have led forty incident reviews"], "Having led dozens of incident reviews, I know the format well.", "invented_fact", False),
+    ([], "As a licensed electrician I enjoy careful wiring work.", "claimed_credential", True),
+    (["I am a licensed electrician on weekends"], "As a licensed electrician I enjoy careful wiring work.", "claimed_credential", False),
+    ([], "I am certified in Kubernetes administration as well.", "claimed_credential", False),
+    ([], "I am certified in boiler servicing as well.", "claimed_credential", True),
+])
+def test_changed_seasons_vague_counts_and_claimed_credentials(clarify: list[str], sentence: str, rule: str, fires: bool) -> None:
+    facts, person = _facts_with(clarify=[*DANA.clarify, *clarify])
+    found = check_note(with_sentence(sentence), facts, person, now=AT_INTERVIEW).violations
+    assert (rule in {v.rule for v in found}) == fires
 
 
 @pytest.mark.parametrize(("interview_format", "sentence", "fires"), [

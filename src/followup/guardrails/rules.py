@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..facts import CITABLE_FIELDS, texts_of
+from ..facts import CITABLE_FIELDS, IDENTITY_FIELDS, fact_texts, texts_of
 from ..notes import Note
 from .checks import CheckContext, Violation, panel_rule, rule
 from .matching import PhraseMatcher, compile_phrases
@@ -625,6 +625,87 @@ def denied_credential(context: CheckContext, policy: DeniedCredentialRule) -> It
             return
 
 
+class ChangedTimeRule(RulePolicy):
+    # Words of one kind, one season or month per entry; "autumn|fall" are one season said two ways.
+    kinds: list[list[Text]] = Field(default_factory=list)
+    # Words of a kind that are other words too ("may", "fall"): counted in a note only when capitalised.
+    ambiguous: list[Text] = Field(default_factory=list)
+    shared_words: int = 2  # content words a sentence shares with the fact it retells
+
+    @functools.cached_property
+    def canonical(self) -> dict[str, tuple[int, str]]:
+        """Each word, lower-cased, to (its kind, the entry's first word)."""
+        return {word.lower(): (index, entry.split("|")[0].lower())
+                for index, kind in enumerate(self.kinds) for entry in kind for word in entry.split("|")}
+
+
+@rule("changed_time", needs_facts=True, options=ChangedTimeRule)
+def changed_time(context: CheckContext, policy: ChangedTimeRule) -> Iterator[Violation]:
+    """A fact retold with another season or month than the facts give: "serviced each autumn" where
+    the facts say each spring. Only a sentence that shares words with the fact it changes."""
+    facts = context.facts
+    assert facts is not None
+    canonical, ambiguous = policy.canonical, {w.lower() for w in policy.ambiguous}
+    body = context.note.body
+    said_in_note = [t for t in context.message_tokens if t.lower in canonical and not (
+        t.lower in ambiguous and (not t.text[0].isupper() or _sentence_initial(body, t.start)))]
+    if not said_in_note:
+        return  # most notes name no season or month
+    timed = []  # (kind, time words, content stems) of each fact text that says a season or month
+    for fact in fact_texts(facts):
+        said = {canonical[t.lower] for t in tokens(fact.text) if t.lower in canonical}
+        for kind in {k for k, _ in said}:
+            timed.append((kind, {word for k, word in said if k == kind}, set(content_stems(fact.text))))
+    every = {word for _, words, _ in timed for word in words}
+    for token in said_in_note:
+        kind, word = canonical[token.lower]
+        if word in every:
+            continue  # a season the facts give to something else is likely that thing
+        start = context.sentence_start("body", token.start)
+        sentence = body[start:context.sentence_end("body", start)]
+        stems = set(content_stems(sentence))
+        # A sentence that also gives the fact's own season retells it rightly ("winter repairs for every summer").
+        given = {canonical[t.lower][1] for t in tokens(sentence) if t.lower in canonical}
+        for fact_kind, words, fact_stems in timed:
+            if fact_kind == kind and not words & given and len(stems & fact_stems) >= policy.shared_words:
+                yield _violation(context, policy, token.start, token.end, found=token.text, right=" or ".join(sorted(words)))
+                return
+
+
+class ClaimedCredentialRule(RulePolicy):
+    # How a note claims a credential; the group "what" is what it is a credential in or as.
+    claims: list[Text] = Field(default_factory=list)
+    generic: list[Text] = Field(default_factory=list)  # words of a claim that name no credential ("full", "fully")
+
+    @functools.cached_property
+    def matchers(self) -> list[PhraseMatcher]:
+        """One per claim: each has its own group "what", which one alternation could not hold twice."""
+        return [matcher for claim in self.claims if (matcher := compile_phrases([claim])) is not None]
+
+    def compile(self) -> None:
+        _ = self.matchers
+
+
+@rule("claimed_credential", needs_facts=True, options=ClaimedCredentialRule)
+def claimed_credential(context: CheckContext, policy: ClaimedCredentialRule) -> Iterator[Violation]:
+    """A certification, licence or title the candidate claims in words none of their own facts use:
+    "as a certified Orgelbaumeister" where the facts give an apprenticeship certificate, and the word
+    only in the interviewer's title."""
+    facts = context.facts
+    assert facts is not None
+    # What the candidate and the interview are about: not the people's names and titles, nor the company.
+    generic = {w.lower() for w in policy.generic}
+    own: set[str] | None = None
+    body = context.note.body[:context.signoff_start]
+    for match in (match for matcher in policy.matchers for match in matcher.finditer(body)):
+        said = [w for w in re.findall(r"[\w'’-]+", match.group("what")) if w.lower() not in STOPWORDS and w.lower() not in generic]
+        if own is None:
+            own = {s for t in fact_texts(facts) if t.field not in IDENTITY_FIELDS - {"role"} for s in content_stems(t.text)}
+        if said and not any(set(content_stems(w)) & own for w in said):
+            yield _violation(context, policy, match.start("what"), match.end("what"), found=match.group("what"))
+            return
+
+
 # "not Level 3", "rather than 25", "I said 8": the corrected value named as what it is.
 _SAID_OR_DENIED = re.compile(r"\b(?:not|rather than|instead of|than|said|told you|mentioned|wrote|gave|from)\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -786,12 +867,21 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
         label = _NUMBER_LABEL.search(body, max(0, match.start() - 12), match.start())  # "Level 3 certification"
         if given and number not in given and not label and not _clock_time(body, match.start(1), match.end(1)):
             yield match.group(), match.start(), match.end()
+    for match in _VAGUE_COUNT.finditer(body, 0, context.signoff_start):
+        # "dozens of wildlife patients" where the facts count two wildlife cases
+        least = _VAGUE_LEAST[match.group(1).lower()]
+        given = [n for word in match.group(2).split() if (unit := count_unit(word)) for n in counted.get(unit, ())]
+        if given and all(float(n) < least for n in given):
+            yield match.group(), match.start(), match.end()
 
 
 # A number that names rather than counts: "Level 3", "Grade 2", "Part 1".
 _NUMBER_LABEL = re.compile(r"\b(?:level|grade|class|tier|step|phase|stage|part|no\.?|number|version|type|category|band|unit|module|book)\s+$", re.I)
 _NOTE_COUNT = re.compile(rf"(?<![\w.,$])(?<![A-Za-z]-)((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# A count said without a number, and the least it claims.
+_VAGUE_LEAST = {"dozens": 24, "hundreds": 200, "thousands": 2000, "scores": 40, "countless": 50, "numerous": 5, "dozen": 12}
+_VAGUE_COUNT = re.compile(r"\b(dozens|hundreds|thousands|scores|countless|numerous|(?<=a )dozen)\s+(?:of\s+)?((?:[A-Za-z-]{3,}\s+){0,2}[A-Za-z-]{3,})")
 
 
 def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
