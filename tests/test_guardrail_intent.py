@@ -235,7 +235,7 @@ INTENT_CASES += [("(none)", [], [
     'I liked how the school gives new teachers a mentor for their first year.',
     'Your plan to cut on-call pages with better alert routing within the quarter is ambitious, and I would enjoy working on it.',
     'I would love to hear how you plan to stage the migration without disrupting the product teams.',
-    'I realize I did not mention my forklift certification; I renewed it last spring.',
+    'I realize I did not mention my Terraform state migration work; I finished it last spring.',
     'Thank you for being so generous with your time on a busy Friday.',
     'It was clear how much you care about your students.',
     'The team seems to trust each other, which is rare and valuable.',
@@ -773,8 +773,24 @@ BATCH_17_INTENTS = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS + BATCH_17_INTENTS)
-def test_the_intents_batches_15_to_17_missed(sentence: str, rule: str, fires: bool) -> None:
+# What batch 18 missed, in other words than its notes.
+BATCH_18_INTENTS = [
+    ("It was a pleasure to meet someone as elegant as you are well read on reliability.", "personal_remark", True),
+    ("It was a pleasure to meet someone so well read on reliability.", "personal_remark", False),
+    ("After a team lead at the depot who treated the on-call rota as a polite suggestion, your runbooks were a joy.", "employer_criticism", True),
+    ("A team lead at the depot taught me to treat the on-call rota seriously.", "employer_criticism", False),
+    ("With respect, the gap in my CV got more attention than it really deserved.", "process_complaint", True),
+    ("I do hope to hear back this time; not every firm extends the courtesy of a reply.", "process_complaint", True),
+    ("My partner and I are in the middle of fertility treatment, so the fixed hours would help.", "oversharing", True),
+    ("Is there any flexibility on the trainee rate for someone with my background?", "compensation", True),
+    ("On my first morning I will bring my own laptop so I can start on the alert routing.", "presumption", True),
+    ("Going in, I thought the panel would be nerve-wracking, but it felt less nerve-wracking than I feared.", "nerves", True),
+    ("Meeting another marathon runner made the whole afternoon a lot less nerve-wracking.", "nerves", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS + BATCH_17_INTENTS + BATCH_18_INTENTS)
+def test_the_intents_batches_15_to_18_missed(sentence: str, rule: str, fires: bool) -> None:
     assert (rule in rules_fired(with_sentence(sentence))) == fires
 
 
@@ -787,8 +803,19 @@ def test_the_intents_batches_15_to_17_missed(sentence: str, rule: str, fires: bo
     (["I have led forty incident reviews"], "Having led dozens of incident reviews, I know the format well.", "invented_fact", False),
     ([], "As a licensed electrician I enjoy careful wiring work.", "claimed_credential", True),
     (["I am a licensed electrician on weekends"], "As a licensed electrician I enjoy careful wiring work.", "claimed_credential", False),
-    ([], "I am certified in Kubernetes administration as well.", "claimed_credential", False),
+    ([], "I am certified in Kubernetes administration as well.", "claimed_credential", True),  # no certification in the facts
+    (["I hold the CKA certification"], "I am certified in Kubernetes administration as well.", "claimed_credential", False),
     ([], "I am certified in boiler servicing as well.", "claimed_credential", True),
+    ([], "My incident command diploma covered the theory of paging.", "claimed_credential", True),
+    (["I hold a diploma in incident command"], "My incident command diploma covered the theory of paging.", "claimed_credential", False),
+    ([], "As a senior Kubernetes engineer, I would enjoy the alert routing work.", "claimed_credential", False),  # the role's rank
+    ([], "As a principal Kubernetes engineer, I would enjoy the alert routing work.", "claimed_credential", True),
+    (["my CKA exam is booked for 3 June"], "I have now passed my CKA exam, so that is settled.", "denied_credential", True),
+    (["my CKA exam is booked for 3 June"], "My CKA exam is booked for 3 June.", "denied_credential", False),
+    (["I said I ran two seasons of on-call rotas; it is closer to one full season"], "With my two seasons of on-call rotas, I know the work.", "corrected_value", True),
+    (["I said I ran two seasons of on-call rotas; it is closer to one full season"], "With one season of on-call rotas, I know the work.", "corrected_value", False),
+    (["my ITIL certificate is Level 1"], "My ITIL Level 2 certificate covers incident work.", "invented_fact", True),
+    (["my ITIL certificate is Level 1"], "My ITIL Level 1 certificate covers incident work.", "invented_fact", False),
 ])
 def test_changed_seasons_vague_counts_and_claimed_credentials(clarify: list[str], sentence: str, rule: str, fires: bool) -> None:
     facts, person = _facts_with(clarify=[*DANA.clarify, *clarify])

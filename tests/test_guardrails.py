@@ -197,7 +197,7 @@ def test_length_limits_are_errors_outside_40_350_and_warnings_outside_80_220() -
     padding = " I am also glad we talked about cutting on-call pages with better alert routing." * 30
     long_body = GOOD_BODY.replace(ANCHOR, ANCHOR + padding)
     assert "length" in rules_fired(Note(subject=GOOD_SUBJECT, body=long_body))
-    medium = GOOD_BODY.replace(ANCHOR, ANCHOR + padding[: len(padding) // 3])
+    medium = GOOD_BODY.replace(ANCHOR, ANCHOR + padding[: len(padding) // 3].replace(". I am", ".\n\nI am"))  # paragraphs, not a wall
     result = check_note(Note(subject=GOOD_SUBJECT, body=medium), FACTS, DANA, now=AT_INTERVIEW)
     assert {v.rule: v.severity for v in result.violations}.get("length_range") == "warning"
     assert result.passed

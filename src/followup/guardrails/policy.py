@@ -42,6 +42,7 @@ class Limits(BaseModel):
     max_exclamations: int
     send_within_hours: float
     near_copy_similarity: float
+    max_paragraph_words: int  # a longer paragraph is a wall of text
 
     def min_words_error_for(self, pasted: bool) -> int:
         return self.min_words_error_pasted if pasted else self.min_words_error

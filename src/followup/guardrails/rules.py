@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..facts import CITABLE_FIELDS, IDENTITY_FIELDS, fact_texts, texts_of
-from ..notes import Note
+from ..notes import Note, count_words
 from .checks import CheckContext, Violation, panel_rule, rule
 from .matching import PhraseMatcher, compile_phrases
 from .policy import Limits, Policy, RulePolicy, Severity, Text
@@ -37,6 +37,7 @@ from .text import (
     numbers_in,
     romanized,
     signoff_line,
+    stem,
     tokens,
     unaccented,
 )
@@ -676,14 +677,27 @@ class ClaimedCredentialRule(RulePolicy):
     # How a note claims a credential; the group "what" is what it is a credential in or as.
     claims: list[Text] = Field(default_factory=list)
     generic: list[Text] = Field(default_factory=list)  # words of a claim that name no credential ("full", "fully")
+    # Words of one kind of credential or rank ("certified", "certificate", "cert"): the group "rank" of a
+    # claim must be of a kind the candidate's own facts name too.
+    kinds: list[list[Text]] = Field(default_factory=list)
 
     @functools.cached_property
     def matchers(self) -> list[PhraseMatcher]:
         """One per claim: each has its own group "what", which one alternation could not hold twice."""
         return [matcher for claim in self.claims if (matcher := compile_phrases([claim])) is not None]
 
+    @functools.cached_property
+    def kind_matchers(self) -> dict[str, PhraseMatcher]:
+        """Each word of a kind to the phrase list of its whole kind."""
+        return {word.lower().rstrip("*"): matcher for kind in self.kinds if (matcher := compile_phrases(kind)) is not None
+                for word in kind}
+
+    def kind_of(self, rank: str) -> PhraseMatcher | None:
+        rank = rank.lower()
+        return next((m for word, m in self.kind_matchers.items() if rank == word or rank.startswith(word) and len(word) >= 5), None)
+
     def compile(self) -> None:
-        _ = self.matchers
+        _ = self.matchers, self.kind_matchers
 
 
 @rule("claimed_credential", needs_facts=True, options=ClaimedCredentialRule)
@@ -696,18 +710,24 @@ def claimed_credential(context: CheckContext, policy: ClaimedCredentialRule) -> 
     # What the candidate and the interview are about: not the people's names and titles, nor the company.
     generic = {w.lower() for w in policy.generic}
     own: set[str] | None = None
+    own_text = ""
     body = context.note.body[:context.signoff_start]
     for match in (match for matcher in policy.matchers for match in matcher.finditer(body)):
         said = [w for w in re.findall(r"[\w'’-]+", match.group("what")) if w.lower() not in STOPWORDS and w.lower() not in generic]
         if own is None:
-            own = {s for t in fact_texts(facts) if t.field not in IDENTITY_FIELDS - {"role"} for s in content_stems(t.text)}
-        if said and not any(set(content_stems(w)) & own for w in said):
-            yield _violation(context, policy, match.start("what"), match.end("what"), found=match.group("what"))
+            mine = [t.text for t in fact_texts(facts) if t.field not in IDENTITY_FIELDS - {"role"}]
+            own, own_text = {s for text in mine for s in content_stems(text)}, " ".join(mine)
+        rank = match.groupdict().get("rank")
+        kind = policy.kind_of(rank) if rank else None
+        unnamed = said and not any(set(content_stems(w)) & own for w in said)
+        if unnamed or (kind is not None and kind.search(own_text) is None):
+            found = body[match.start("rank") if rank else match.start("what"):match.end()].strip()
+            yield _violation(context, policy, match.start(), match.end(), found=found)
             return
 
 
 # "not Level 3", "rather than 25", "I said 8": the corrected value named as what it is.
-_SAID_OR_DENIED = re.compile(r"\b(?:not|rather than|instead of|than|said|told you|mentioned|wrote|gave|from)\s+(?:\w+\s+){0,2}$", re.I)
+_SAID_OR_DENIED = re.compile(r"\b(?:not|rather than|instead of|than|said|told you|mentioned|wrote|gave|from)\s+(?:[\w'’]+\s+){0,3}$", re.I)
 
 
 @functools.lru_cache(maxsize=256)
@@ -720,15 +740,18 @@ def _corrections(clarified: tuple[str, ...], facts_text: str) -> tuple[tuple[re.
     for item in clarified:
         for fact in read_fact(item, "clarify"):
             wrong = fact.wrong.strip()
-            if fact.kind != "correction" or not re.search(r"\d|[A-Z]", wrong) or _contains_words(facts_text, wrong):
+            spelled = wrong.lower() in NUMBER_WORDS
+            if fact.kind != "correction" or not (re.search(r"\d|[A-Z]", wrong) or spelled):
                 continue
             pattern = rf"(?<![\w.]){re.escape(wrong)}(?![\w])"
-            if re.fullmatch(r"\d{1,3}", wrong):
-                unit = re.search(r"\d+\s+([A-Za-z]{3,})", fact.text)
+            if re.fullmatch(r"\d{1,3}", wrong) or spelled:  # a small number: only with what it counts
+                unit = re.search(rf"(?:\d+|{'|'.join(NUMBER_WORDS)})\s+([A-Za-z]{{3,}})", fact.text, re.I)
                 if not unit:
                     continue
                 pattern += rf"\s+{re.escape(unit.group(1))}"
-            found.append((re.compile(pattern, re.I), fact.text))
+            compiled = re.compile(pattern, re.I)
+            if not compiled.search(facts_text):
+                found.append((compiled, fact.text))
     return tuple(found)
 
 
@@ -858,14 +881,18 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
     """A number the facts give, but for something else: "18 operating rooms" where the facts say 14
     operating rooms (and 18 months), "the 40-barrel brewhouse" where they say 30-barrel."""
     counted = context.fact_vocabulary.counted
-    if not counted:
-        return
     body = context.note.body
-    for match in _NOTE_COUNT.finditer(body):
+    for match in _NOTE_COUNT.finditer(body) if counted else ():
         number, unit = number_value(match.group(1)) or match.group(1).replace(",", ""), count_unit(match.group(2))
         given = counted.get(unit) if unit else None
         label = _NUMBER_LABEL.search(body, max(0, match.start() - 12), match.start())  # "Level 3 certification"
         if given and number not in given and not label and not _clock_time(body, match.start(1), match.end(1)):
+            yield match.group(), match.start(), match.end()
+    levels = _levels(context.facts_text + " " + " ".join(i for p in context.facts.interviewers for i in p.clarify).lower())
+    for match in _LEVEL.finditer(body, 0, context.signoff_start):
+        # "CAA Operations Level 2" where the facts give the candidate's Operations Level 1
+        given = levels.get(_level_key(body, match))
+        if given and match.group(2) not in given:
             yield match.group(), match.start(), match.end()
     for match in _VAGUE_COUNT.finditer(body, 0, context.signoff_start):
         # "dozens of wildlife patients" where the facts count two wildlife cases
@@ -879,6 +906,25 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
 _NUMBER_LABEL = re.compile(r"\b(?:level|grade|class|tier|step|phase|stage|part|no\.?|number|version|type|category|band|unit|module|book)\s+$", re.I)
 _NOTE_COUNT = re.compile(rf"(?<![\w.,$])(?<![A-Za-z]-)((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+# A grade named by a number ("Level 2", "Band 5"), keyed by the word before it or, if that is a small word, after it.
+_LEVEL = re.compile(r"\b(level|grade|band|tier|class|stage|step|category|module|part|year|dan|kyu)\s+(\d{1,2})\b", re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _levels(text: str) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = {}
+    for match in _LEVEL.finditer(text):
+        found.setdefault(_level_key(text, match), set()).add(match.group(2))
+    return found
+
+
+def _level_key(text: str, match: re.Match[str]) -> tuple[str, str]:
+    before = re.findall(r"[\w-]+", text[max(0, match.start() - 30):match.start()])
+    after = re.findall(r"[\w-]+", text[match.end():match.end() + 30])
+    word = before[-1].lower() if before and before[-1].lower() not in STOPWORDS else (after[0].lower() if after else "")
+    return (stem(word), match.group(1).lower())
+
+
 # A count said without a number, and the least it claims.
 _VAGUE_LEAST = {"dozens": 24, "hundreds": 200, "thousands": 2000, "scores": 40, "countless": 50, "numerous": 5, "dozen": 12}
 _VAGUE_COUNT = re.compile(r"\b(dozens|hundreds|thousands|scores|countless|numerous|(?<=a )dozen)\s+(?:of\s+)?((?:[A-Za-z-]{3,}\s+){0,2}[A-Za-z-]{3,})")
@@ -1026,6 +1072,19 @@ def length(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
     words, low = context.word_count, limits.min_words_error_for(context.pasted)
     if words < low or words > limits.max_words_error:
         yield _violation(context, policy, words=words, low=low, high=limits.max_words_error)
+
+
+@rule("wall_of_text")
+def wall_of_text(context: CheckContext, policy: RulePolicy) -> Iterator[Violation]:
+    """A paragraph too long to read as one, as when a note is run into a single block."""
+    most = context.policy.limits.max_paragraph_words
+    offset = 0
+    for line in context.note.body.split("\n"):
+        words = count_words(line)
+        if words > most:
+            yield _violation(context, policy, offset, offset + len(line), words=words)
+            return
+        offset += len(line) + 1
 
 
 @rule("length_range")

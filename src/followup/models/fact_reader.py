@@ -140,7 +140,7 @@ _FILLER = re.compile(
     r"|\s*\((?:[^()]*\?[^()]*|\s*(?:check|verify|tbd|not sure|i think|maybe|sp\?)\s*)\)"
     r"|\s*[!?]{2,}|\s*\.{3,}|\s*\u2026|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
 _LIKE = re.compile(r"\b(?:(?<=for )|(?<=was )|(?<=is )|(?<=took )|(?<=about )|(?<=in )|(?<=, ))like,?\s+(?=\w)"
-                   r"|\blike\s+(?=\d)|,\s*like,|(?<!look)(?<!looks)(?<!looked)(?<!feels)(?<!sounds)(?<!seems)\s+like$", re.I)
+                   r"|(?<!more )\blike\s+(?=\d)|,\s*like,|(?<!look)(?<!looks)(?<!looked)(?<!feels)(?<!sounds)(?<!seems)\s+like$", re.I)
 _SMILEY = re.compile(r"(?<!\w)[:;=][\-o']?[)(DPp](?!\w)")
 
 
@@ -627,12 +627,16 @@ def _correction(match: re.Match[str]) -> Read | None:
     unit = re.sub(r"^[a-z]+ed\b\s*", "", real[real_number.end():].strip())  # "it was 12 walked": 12 of what was said
     percent = said[number.end(): number.end() + 1] in ("%", "x") and said[number.end(): number.end() + 1]
     hedge = (match.group("hedge") or "").strip()
+    hedge = {"more like": "closer to", "approx": "about", "approx.": "about", "approximately": "about"}.get(hedge.lower(), hedge)
     figure = re.sub(r"(?<=\d)[%x]$", "", real_number.group())
     corrected = said[: number.start()] + (f"{hedge} " if hedge else "") + figure + said[number.end():]
-    if unit and unit.lower() not in corrected.lower():
+    measure = unit.split()[-1].lower().removesuffix("s") if unit else ""
+    if unit and unit.lower() not in corrected.lower() and not re.search(rf"\b{re.escape(measure)}s?\b", corrected, re.I):
         if not re.match(r"^(?:at|in|with|for|on|as)\b", unit, re.I):
-            return None  # "10 years but it's 12 months": not the same measure
+            return None  # "10 years but it's 12 months": not the same measure ("one full season" of "seasons" is)
         corrected += " " + unit
+    if figure.lower() in ("1", "one"):
+        corrected = re.sub(rf"(?<=\b{figure} )(\w+?)s\b", r"\1", corrected, count=1)  # "one seasons": "one season"
     wrong = number.group() + (percent or "")
     statement = re.sub(r"^I\s+(?:had|have)\s+", "I have ", corrected)
     if years := re.match(rf"^I have ({_YEARS}\b.*)$", statement):
