@@ -753,7 +753,7 @@ BATCH_16_INTENTS = [
 # sarcasm about being watched, debt, a perk asked about after other words.
 BATCH_17_INTENTS = [
     ("The alert routing demo was proper mint, and dead useful to see.", "slang", True),
-    ("Cheers for the walk through the paging tree.", "slang", True),
+    ("That walk through the paging tree was pure class.", "slang", True),
     ("The alert routing demo was well structured and useful to see.", "slang", False),
     ("Paging trees are a bit like my ex-wife: loud at three in the morning.", "oversharing", True),
     ("My migraines flare up when I am nervous, so I was slower than usual.", "oversharing", True),
@@ -789,8 +789,27 @@ BATCH_18_INTENTS = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS + BATCH_17_INTENTS + BATCH_18_INTENTS)
-def test_the_intents_batches_15_to_18_missed(sentence: str, rule: str, fires: bool) -> None:
+# What batch 19 missed, and what it showed the batch 17 and 18 rules flag wrongly, in other words than its notes.
+BATCH_19_INTENTS = [
+    ("At my old depot the shift lead, with the greatest respect, never made room for a trainee.", "employer_criticism", True),
+    ("Between ourselves, the committee's idea of an on-call plan was wishful thinking.", "employer_criticism", True),
+    ("The paging vendor my hospital uses could learn a thing or two from your runbooks.", "employer_criticism", True),
+    ("The paging vendor my hospital uses taught me a lot about escalation.", "employer_criticism", False),
+    ("You have one of the most soothing voices I have heard on a call.", "personal_remark", True),
+    ("Our customers are much harder to fix than our servers, as you know!", "hostility", True),
+    ("Perhaps we could continue this over a glass of wine, just the two of us.", "social_invitation", True),
+    ("I think the mix-up came from the way the question was framed on the call.", "process_complaint", True),
+    ("I was rather disappointed by how the afternoon went, and there was nowhere to park.", "process_complaint", True),
+    ("It felt more like an interrogation than a conversation.", "process_complaint", True),
+    ("I know how tiring on-call work is, and I would rather plan for it.", "process_complaint", False),
+    ("Cheers for the chat about alert routing.", "slang", False),
+    ("The pager program I worked for covered 14 teams.", "pasted_fragment", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule", "fires"), BATCH_15_INTENTS + BATCH_16_INTENTS + BATCH_17_INTENTS
+                         + BATCH_18_INTENTS + BATCH_19_INTENTS)
+def test_the_intents_batches_15_to_19_missed(sentence: str, rule: str, fires: bool) -> None:
     assert (rule in rules_fired(with_sentence(sentence))) == fires
 
 
@@ -816,6 +835,15 @@ def test_the_intents_batches_15_to_18_missed(sentence: str, rule: str, fires: bo
     (["I said I ran two seasons of on-call rotas; it is closer to one full season"], "With one season of on-call rotas, I know the work.", "corrected_value", False),
     (["my ITIL certificate is Level 1"], "My ITIL Level 2 certificate covers incident work.", "invented_fact", True),
     (["my ITIL certificate is Level 1"], "My ITIL Level 1 certificate covers incident work.", "invented_fact", False),
+    (["I said ITIL Level 3 but I hold Level 1"], "I may have implied ITIL Level 3; I hold Level 1.", "invented_fact", False),
+    (["the paging diagrams are drawn at 1:25"], "I am used to reading paging diagrams at 1:50.", "invented_fact", True),
+    (["the paging diagrams are drawn at 1:25"], "I am used to reading paging diagrams at 1:25.", "invented_fact", False),
+    (["I have led about 40 incident reviews"], "Having led nearly a hundred incident reviews, I know the format.", "invented_fact", True),
+    (["I have written runbooks but never migrated Terraform state myself"], "Having migrated Terraform state for three teams, I know the pitfalls.", "denied_credential", True),
+    (["I have written runbooks but never migrated Terraform state myself"], "I have not migrated Terraform state myself yet, but I would like to.", "denied_credential", False),
+    ([], "Since I hold a change approval for production clusters, I could help.", "claimed_credential", True),
+    ([], "I was excited when you mentioned the plan to open a second-shift observability lab downtown.", "invented_fact", True),
+    (["the paging rota is redone every spring"], "A good rota takes planning over the winter, as the team knows well.", "changed_time", False),
 ])
 def test_changed_seasons_vague_counts_and_claimed_credentials(clarify: list[str], sentence: str, rule: str, fires: bool) -> None:
     facts, person = _facts_with(clarify=[*DANA.clarify, *clarify])

@@ -76,9 +76,15 @@ def pasted_fragment(context: CheckContext, policy: PastedFragmentRule) -> Iterat
         words = body[match.start():match.end()].split()
         if len(words) > 1 and words[-1][:1].isupper() and words[-1] != "I":
             continue  # "at Spoke & Satchel": a name that looks like a verb, not a pasted fragment
+        if len(words) == 2 and _STRANDED.search(body, max(0, match.start() - 20), match.start()):
+            continue  # "the program I scheduled for covered 14 languages": a preposition ending a clause
         if match.start() > reported:
             reported = match.end()
             yield _violation(context, policy, match.start(), match.end())
+
+
+# A verb just before the preposition: the preposition ends a relative clause ("I worked for", "we applied to").
+_STRANDED = re.compile(r"\b(?:I|we|you|they|he|she)\s+[a-z]+(?:ed|en|ked|ght)\s+$")
 
 
 @rule("sentence_case", options=SentenceCaseRule)

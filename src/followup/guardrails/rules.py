@@ -597,6 +597,9 @@ class DeniedCredentialRule(RulePolicy):
     denials: list[Text] = Field(default_factory=list)  # how the facts deny a credential
     claims: list[Text] = Field(default_factory=list)  # how a note claims one
     hedges: list[Text] = Field(default_factory=list)  # a sentence that holds one of these claims nothing
+    # How the facts say something was never done; the group "done" is the verb and what it was done to
+    # ("never re-plated pistons"): a note sentence with both, unhedged, claims it.
+    undone: list[Text] = Field(default_factory=list)
 
 
 @rule("denied_credential", needs_facts=True, options=DeniedCredentialRule)
@@ -609,12 +612,13 @@ def denied_credential(context: CheckContext, policy: DeniedCredentialRule) -> It
     denials, claims, hedges = policy.pattern("denials"), policy.pattern("claims"), policy.pattern("hedges")
     if denials is None or claims is None:
         return
+    body = context.note.body
+    yield from _claimed_undone(context, policy, own)
     # What a denied credential is called ("CSA Z98", "CKA"): a claim must name it to be about it.
     names = {word for item in own if denials.search(item.lower())
              for word in re.findall(r"(?<![\w-])(?=[\w-]*[A-Z0-9])[\w-]{2,}", item) if word != "I"}
     if not names:
         return
-    body = context.note.body
     for match in claims.finditer(body):
         if match.start() >= context.signoff_start:
             break
@@ -624,6 +628,23 @@ def denied_credential(context: CheckContext, policy: DeniedCredentialRule) -> It
                 hedges is None or not hedges.search(sentence)):
             yield _violation(context, policy, match.start(), match.end())
             return
+
+
+def _claimed_undone(context: CheckContext, policy: DeniedCredentialRule, own: list[str]) -> Iterator[Violation]:
+    """"Having re-plated pistons for several trumpets" where the facts say "never re-plated pistons myself"."""
+    undone, hedges = policy.pattern("undone"), policy.pattern("hedges")
+    if undone is None:
+        return
+    done = [match.group("done").split() for item in own for match in undone.finditer(item.lower())]
+    body = context.note.body
+    for verb, *objects in done:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(verb)}(?![\w-])", body[:context.signoff_start], re.I):
+            start = context.sentence_start("body", match.start())
+            sentence = body[start:context.sentence_end("body", start)]
+            if any(set(content_stems(o)) & set(content_stems(sentence)) for o in objects) and (
+                    hedges is None or not hedges.search(sentence)):
+                yield _violation(context, policy, match.start(), match.end())
+                return
 
 
 class ChangedTimeRule(RulePolicy):
@@ -666,11 +687,15 @@ def changed_time(context: CheckContext, policy: ChangedTimeRule) -> Iterator[Vio
         sentence = body[start:context.sentence_end("body", start)]
         stems = set(content_stems(sentence))
         # A sentence that also gives the fact's own season retells it rightly ("winter repairs for every summer").
-        given = {canonical[t.lower][1] for t in tokens(sentence) if t.lower in canonical}
+        given = {canonical[word][1] for t in tokens(sentence) for word in (t.lower, t.lower.removesuffix("s")) if word in canonical}
         for fact_kind, words, fact_stems in timed:
-            if fact_kind == kind and not words & given and len(stems & fact_stems) >= policy.shared_words:
+            near = set(content_stems(body[max(start, token.start - _NEAR):token.end + _NEAR]))
+            if fact_kind == kind and not words & given and len(stems & fact_stems) >= policy.shared_words and near & fact_stems:
                 yield _violation(context, policy, token.start, token.end, found=token.text, right=" or ".join(sorted(words)))
                 return
+
+
+_NEAR = 40  # characters either side of a season word where the fact it retells is named
 
 
 class ClaimedCredentialRule(RulePolicy):
@@ -885,14 +910,24 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
     for match in _NOTE_COUNT.finditer(body) if counted else ():
         number, unit = number_value(match.group(1)) or match.group(1).replace(",", ""), count_unit(match.group(2))
         given = counted.get(unit) if unit else None
+        if given and any(number in numbers for other, numbers in counted.items() if other != unit and (
+                other.endswith(unit) or unit.endswith(other))):
+            continue  # "a 60-tow day" where the facts launch "60 aerotows"
         label = _NUMBER_LABEL.search(body, max(0, match.start() - 12), match.start())  # "Level 3 certification"
         if given and number not in given and not label and not _clock_time(body, match.start(1), match.end(1)):
             yield match.group(), match.start(), match.end()
-    levels = _levels(context.facts_text + " " + " ".join(i for p in context.facts.interviewers for i in p.clarify).lower())
+    # Clarify points too: "Level 2, not Level 3" gives the level as much as a strength does.
+    every_fact = context.facts_text + " " + " ".join(i for p in context.facts.interviewers for i in p.clarify).lower()
+    levels = _levels(every_fact)
     for match in _LEVEL.finditer(body, 0, context.signoff_start):
         # "CAA Operations Level 2" where the facts give the candidate's Operations Level 1
         given = levels.get(_level_key(body, match))
-        if given and match.group(2) not in given:
+        anywhere = {n for (_, label), numbers in levels.items() if label == match.group(1).lower() for n in numbers}
+        if given and match.group(2) not in anywhere and not _SAID_OR_DENIED.search(body[max(0, match.start() - 40):match.start()]):
+            yield match.group(), match.start(), match.end()
+    ratios = set(_RATIO.findall(every_fact))
+    for match in _RATIO.finditer(body, 0, context.signoff_start) if ratios else ():
+        if match.group() not in ratios:  # "1:50 elevations" where the facts draw at 1:25
             yield match.group(), match.start(), match.end()
     for match in _VAGUE_COUNT.finditer(body, 0, context.signoff_start):
         # "dozens of wildlife patients" where the facts count two wildlife cases
@@ -925,9 +960,13 @@ def _level_key(text: str, match: re.Match[str]) -> tuple[str, str]:
     return (stem(word), match.group(1).lower())
 
 
+# A scale ("1:25"), not a time of day ("1:25 pm").
+_RATIO = re.compile(r"(?<![\d:])1:\d{2,5}(?![\d:])(?!\s*(?:am|pm|a\.m|p\.m)\b)", re.I)
 # A count said without a number, and the least it claims.
-_VAGUE_LEAST = {"dozens": 24, "hundreds": 200, "thousands": 2000, "scores": 40, "countless": 50, "numerous": 5, "dozen": 12}
-_VAGUE_COUNT = re.compile(r"\b(dozens|hundreds|thousands|scores|countless|numerous|(?<=a )dozen)\s+(?:of\s+)?((?:[A-Za-z-]{3,}\s+){0,2}[A-Za-z-]{3,})")
+_VAGUE_LEAST = {"dozens": 24, "hundreds": 200, "thousands": 2000, "scores": 40, "countless": 50, "numerous": 5, "dozen": 12,
+                "hundred": 80, "thousand": 800}
+_VAGUE_COUNT = re.compile(r"\b(dozens|hundreds|thousands|scores|countless|numerous|(?<=a )dozen|(?<=a )hundred|(?<=a )thousand)\s+"
+                          r"(?:of\s+)?((?:[A-Za-z-]{3,}\s+){0,2}[A-Za-z-]{3,})")
 
 
 def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator[tuple[str, int, int]]:
@@ -950,7 +989,7 @@ def _invented_plans(context: CheckContext, policy: InventedFactRule) -> Iterator
         end = clause_end.start() if clause_end else len(body)
         first = bisect.bisect_left(starts, match.end())
         words = message[first:bisect.bisect_left(starts, end, first)][:_PLAN_WORDS]
-        content = [t for t in words if t.text.isalpha() and t.lower not in STOPWORDS and t.lower not in generic
+        content = [t for t in words if t.text.replace("-", "").isalpha() and t.lower not in STOPWORDS and t.lower not in generic
                    and t.lower not in NUMBER_WORDS]
         unknown = [t for t in content if not _related_to_facts(context.fact_vocabulary, t.lower)]
         if len(unknown) >= 3 and len(unknown) * 2 > len(content):
@@ -1000,7 +1039,7 @@ _NOT_PEOPLE = {"member", "number", "matter", "reminder", "whole", "result", "sta
 _CLAUSE_END = re.compile(r"[.,;:!?\n]|\s(?:and|but|which|so|because|is|are|was|were|sounds?|seems?|looks?|will|would|could|"
                          r"gave|made|helped|showed|left|told|means?|meant|felt|struck|stayed)\s")  # where the sentence goes on
 # A word every plan cue holds (see ``plan_cues`` in the policy); a note without one has none.
-_PLAN_WORDS_SEEN = ("plan", "goal", "intent", "aim", "ambition", "hop", "looking to", "want to")
+_PLAN_WORDS_SEEN = ("plan", "goal", "intent", "aim", "ambition", "hop", "looking to", "want to", "invitation", "offer", "idea")
 _ASKED = re.compile(r"\b(?:how|whether|what|when|where|if)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PLAN_WORDS = 10  # a plan is said in a few words; past these the clause is about something else
 
@@ -1085,6 +1124,21 @@ def wall_of_text(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
             yield _violation(context, policy, offset, offset + len(line), words=words)
             return
         offset += len(line) + 1
+
+
+class BulletListRule(RulePolicy):
+    max_items: int = 2  # more lines than this that start with a bullet or a number: a list, not a letter
+
+
+@rule("bullet_list", options=BulletListRule)
+def bullet_list(context: CheckContext, policy: BulletListRule) -> Iterator[Violation]:
+    """A note laid out as a list or a report ("- Topics: ...", "1. ..."), not written as a letter."""
+    items = list(_BULLET_LINE.finditer(context.note.body))
+    if len(items) > policy.max_items:
+        yield _violation(context, policy, items[0].start(), items[-1].end(), items=len(items))
+
+
+_BULLET_LINE = re.compile(r"^[ \t]*(?:[-*•·▪–]|\d{1,2}[.)])[ \t]+\S.*$", re.M)
 
 
 @rule("length_range")

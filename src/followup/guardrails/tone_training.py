@@ -67,17 +67,8 @@ def corpus_sentences(folder: Path = LABELLED_DIR, policy: Policy | None = None) 
     return found
 
 
-# Scored by the eval but not yet trained on. Batch 17 (notes_s): trained on, the model stops flagging
-# a sentence of a recorded SmolLM2 repair chain (evals/cassettes/smollm2_staff_accountant.yaml), whose
-# requests would then no longer match; it joins the training once that case is re-recorded (the
-# llama-cpp-python 0.3.36 server crashed on both tries on 2026-12-02).
-NOT_YET_TRAINED_ON = ("notes_s.yaml",)
-
-
 def _labelled_with_source(folder: Path) -> Iterable[tuple[LabelledNote, Facts, str]]:
     for file in sorted(folder.glob("notes*.yaml")):
-        if file.name in NOT_YET_TRAINED_ON:
-            continue
         for labelled, facts in load_labelled(folder, file.name):
             yield labelled, facts, file.name
 
