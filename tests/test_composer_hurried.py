@@ -110,12 +110,25 @@ def test_greetings_follow_tone_and_title_across_a_panel() -> None:
     facts = load_facts(Path(__file__).resolve().parent / "hurried_facts" / "icu_nurse.yaml")
     greetings = {tone: [n.body.splitlines()[0] for n in _notes(facts, tone).values()] for tone in TONES}
     assert greetings["warm"] == ["Dear Rajesh,", "Dear Linda,", "Dear Tomás,"]  # first names for everyone
-    # A "Dr." is "Dr. Iyer" in every tone but warm; the others, whose title cannot be guessed, by full name.
-    assert greetings["formal"] == ["Dear Dr. Iyer,", "Dear Linda Haverford,", "Dear Tomás Rivera,"]
+    # A "Dr." is "Dr. Iyer" in every tone but warm; the others by "Ms." or "Mr." where the candidate's own
+    # jottings say "she" or "he" of them ("she asked how I handle ...", "he also speaks spanish").
+    assert greetings["formal"] == ["Dear Dr. Iyer,", "Dear Ms. Haverford,", "Dear Mr. Rivera,"]
     assert greetings["concise"] == greetings["formal"]
+    unsaid = facts.model_copy(update={"interviewers": [facts.interviewers[0], facts.interviewers[1].model_copy(
+        update={"topics": ["handling a short-staffed night"]})]})
+    assert compose(unsaid, unsaid.interviewers[1], Style(tone="formal")).body.startswith("Dear Linda Haverford,")  # no guess
     everyone_titled = facts.model_copy(update={"interviewers": facts.interviewers[:1]})
     assert compose(everyone_titled, everyone_titled.interviewers[0], Style(tone="formal")).body.startswith(
         "Dear Dr. Iyer,")
+
+
+def test_a_surname_keeps_its_particles_and_a_lower_case_name_is_written_as_a_name() -> None:
+    facts = Facts.model_validate({"candidate": {"name": "Andile Dube"}, "company": "Mowbray Hills", "role": "pharmacy technician",
+                                  "tone": "formal", "interviewers": [
+                                      {"name": "Dr. Johan van der Merwe", "topics": ["the TPN compounding room"]},
+                                      {"name": "gary whitlock", "topics": ["he asked about the schedule 6 register"]}]})
+    greetings = [compose(facts, person, Style(tone="formal")).body.splitlines()[0] for person in facts.interviewers]
+    assert greetings == ["Dear Dr. van der Merwe,", "Dear Mr. Whitlock,"]
 
 
 def test_titles_other_than_doctor() -> None:
@@ -275,7 +288,8 @@ def test_an_interviewer_who_talked_only_pay_gets_a_passing_note_and_a_notice() -
 
 
 @pytest.mark.parametrize(("role", "written"), [
-    ("Climbing arborist", "Climbing Arborist"), ("ward clerk, band 2", "Ward Clerk, band 2"),
+    ("Climbing arborist", "Climbing Arborist"), ("ward clerk, band 2", "Ward Clerk (band 2)"), ("Ramp Agent, DXB", "Ramp Agent (DXB)"),
+        ("Harvest Supervisor (apples, feb-may)", "Harvest Supervisor (apples, Feb–May)"),
     ("Dispatcher (day shift)", "Dispatcher (day shift)"), ("Senior iOS engineer", "Senior iOS Engineer"),
     ("Head of Podcasts", "Head of Podcasts"), ("staff chaplain (nights + weekends)", "Staff Chaplain (nights and weekends)"),
 ])

@@ -13,6 +13,24 @@ from conftest import REPO_ROOT
 TIDY_FACTS = [REPO_ROOT / "examples" / "interview.yaml", *sorted((REPO_ROOT / "evals" / "labelled" / "facts").glob("*.yaml"))]
 
 READINGS = [
+    # hurried batch 10, as its reader found them pasted: possessives, singular "they", asides, durations, shorthand
+    ("chatted about his 30 yrs in boxes, started on a lever frame", "topics", "topic", "your 30 years in boxes"),
+    ("we talked about their 60-min same-day vs the 4-hr economy service", "topics", "topic",
+     "your 60-minute same-day versus the 4-hour economy service"),
+    ("he asked how I'd handle someone upset they can't see records closed for 100 yrs", "topics", "question",
+     "how I would handle someone upset they cannot see records closed for 100 years"),
+    ("wish I'd asked how many techs per team (he said 3 I think)", "clarify", "unasked", "how many techs per team"),
+    ("he wants someone who can help turn a 777 in approx 60 mins", "topics", "want", "someone who can help turn a 777 in about 60 minutes"),
+    ("they're moving to crossflow next yr", "highlights", "highlight", "you are moving to crossflow next year"),
+    ("CIP, yeast handling, DO measurement", "strengths", "strength_np", "CIP, yeast handling and DO measurement"),
+    ("rode for 3 yrs myself so I know the streets", "strengths", "strength_clause", "I rode for 3 years myself so I know the streets"),
+    ("Follows procedure, even when nobody is watching", "strengths", "strength_clause", "I follow procedure"),
+    ("High Risk Work Licence", "strengths", "strength_np", "my High Risk Work Licence"),
+    ("ex 999 call handler, used to pressure", "strengths", "strength_np", "my experience as a 999 call handler"),
+    ("quick changes under 30 sec", "strengths", "strength_np", "experience with quick changes under 30 seconds"),
+    ("dispensing ARV and TB regimens", "strengths", "strength_np", "experience dispensing ARV and TB regimens"),
+    ("BLS certification (current)", "strengths", "strength_np", "my current BLS certification"),
+    ("xhosa, afrikaans and English", "strengths", "strength_clause", "I speak Xhosa, Afrikaans and English"),
     # topics: lead-ins stripped, the interviewer's words said to them
     ("we talked about my experience with CRRT", "topics", "topic", "my experience with CRRT"),
     ("discussed the sepsis bundle audit!!", "topics", "topic", "the sepsis bundle audit"),
@@ -144,6 +162,8 @@ def test_a_topic_with_a_point_after_its_comma_gives_both() -> None:
 
 
 UNUSABLE = [
+    ("saw the donor floor", "highlights"), ("short written calculations test first", "highlights"),
+    ("3 on the panel", "highlights"), ("4 of them on the panel", "highlights"), ("3 ppl + they offered a beer", "highlights"),
     ("forgot to ask about tuition reimbursement", "clarify"),
     ("parking was a nightmare", "highlights"),
     ("security line took 20 min lol", "highlights"),

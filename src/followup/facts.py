@@ -35,6 +35,20 @@ HONORIFICS = {"dr", "mr", "ms", "mrs", "miss", "mx", "prof", "professor", "dean"
 
 
 # A nickname written inside a name, in quotes or brackets: 'Richard "Rick" Doyle'.
+# Small words that belong to the surname after them: "van der Merwe", "de la Cruz", "bin Rashid".
+SURNAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "von", "zu",
+                     "ten", "ter", "bin", "binti", "bint", "al", "el", "ibn", "mac", "st", "st."}
+
+
+def written_name(name: str) -> str:
+    """A person's name jotted all in lower case ("dave", "johan van der merwe") as it is written on
+    a letter; a name with any capital is left as its owner wrote it."""
+    if any(ch.isupper() for ch in name):
+        return name
+    return " ".join(word if index and word in SURNAME_PARTICLES else word[:1].upper() + word[1:]
+                    for index, word in enumerate(name.split(" ")))
+
+
 _NICKNAME = re.compile(r"\s[\"“‘'(]([^\W\d_][\w'’-]*)[\"”’')](?=\s)")
 
 # Every kind of line break, Unicode's own separators and vertical tab included.
@@ -180,9 +194,13 @@ class Interviewer(_Strict):
         return parts[0] if len(parts) > 1 or not self.honorific else self.plain_name
 
     @property
-    def formal_address(self) -> str:
-        """How a formal note addresses them: "Dr. Lin" when the name has a title, else the full name."""
-        return f"{self.honorific} {self.plain_name.split()[-1]}" if self.honorific else self.plain_name
+    def surname(self) -> str:
+        """"Lin" of "Dr. Mei Lin"; with its particles, "van der Merwe" of "Dr. Johan van der Merwe"."""
+        parts = self.given_names.split() or self.plain_name.split()
+        start = len(parts) - 1
+        while start > 1 and parts[start - 1].lower() in SURNAME_PARTICLES:
+            start -= 1
+        return " ".join(parts[start:])
 
 
 class Facts(_Strict):

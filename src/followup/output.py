@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .facts import Facts
+from .facts import Facts, written_name
 from .guardrails import Violation
 from .textsafety import clean_line, clean_text, visible
 
@@ -83,7 +83,7 @@ def violation_text(violation: Violation) -> str:
 
 
 def _to_line(draft: Draft) -> str:
-    return f"To: {clean_line(draft.to)}" + (f" <{clean_line(draft.email)}>" if draft.email else "")
+    return f"To: {clean_line(written_name(draft.to))}" + (f" <{clean_line(draft.email)}>" if draft.email else "")
 
 
 def plain_drafts(drafts: Sequence[Draft], failures: Sequence[DraftFailure], deadline: str | None) -> str:

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from ..facts import written_name
 from ..textsafety import clean_line, clean_text
 from . import Format
 
@@ -45,7 +46,7 @@ def message(draft: Draft, facts: Facts, when: datetime | None = None) -> EmailMe
     """The draft as a message: To, Subject, From (when known) and Date."""
     built = EmailMessage(policy=policy.default)
     if draft.email:
-        built["To"] = address(draft.to, draft.email)
+        built["To"] = address(written_name(draft.to), draft.email)
     if facts.candidate.email:
         built["From"] = address(facts.candidate.name, facts.candidate.email)
     built["Subject"] = clean_line(draft.subject)

@@ -335,7 +335,7 @@ def number_value(word: str) -> str | None:
 COUNT_NUMBER = (r"\d[\d,]*(?:\.\d+)?|" + _COMPOUND + r"\b|(?:"
                 + "|".join(w for w in NUMBER_WORDS if w not in ("zero", "one")) + r")\b")
 # (The words are read in a look-ahead, so the number of "six arriving with two days" is not lost.)
-_COUNT = re.compile(rf"(?<![\w.,])({COUNT_NUMBER})\+?(?=(?:-|\s+)((?:[a-z]{{3,}}[ -]){{0,2}}[a-z]{{3,}})\b)")
+_COUNT = re.compile(rf"(?<![\w.,])({COUNT_NUMBER})\+?(?=(?:-|\s+)((?:(?:yr|hr|wk|mo|[a-z]{{3,}})[ -]){{0,2}}(?:yr|hr|wk|mo|[a-z]{{3,}}))\b)")
 _NUMBER_WORD = re.compile(rf"\b(?:{_COMPOUND}|{'|'.join(NUMBER_WORDS)})\b")
 
 

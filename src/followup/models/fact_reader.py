@@ -61,6 +61,10 @@ _CAPITALISED = {w.lower(): w for w in (
     "Persian Hebrew Greek Turkish Dutch Swahili Somali Amharic Haitian Creole Thai Khmer Hmong Navajo Latin Tamil "
     "Telugu Malayalam Gujarati Marathi Nepali Burmese Yoruba Igbo Hausa Zulu Malay Indonesian Romanian Hungarian "
     "Czech Serbian Croatian Albanian Armenian Kurdish Pashto Dari Tigrinya Oromo Swedish Norwegian Danish Finnish "
+    "Xhosa Afrikaans Sesotho Setswana Tswana Ndebele Shona Tongan Samoan Fijian Bislama Maori Māori Hawaiian Icelandic "
+    "Catalan Basque Galician Welsh Gaelic Maltese Slovak Slovenian Bulgarian Macedonian Bosnian Lithuanian Latvian "
+    "Estonian Georgian Azerbaijani Kazakh Uzbek Mongolian Tibetan Sinhala Lao Cebuano Ilocano Wolof Lingala Kinyarwanda "
+    "Quechua Guarani Aymara Nahuatl Inuktitut Cree Ojibwe Yiddish Flemish Auslan BSL Makaton "
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
     "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
     "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia "
@@ -96,6 +100,10 @@ _SHORTHAND = [
       for short, month in _SHORT_MONTHS.items()),
     (r"\bw/o\b", "without"), (r"\bw/(?=\s|\w)", "with "), (r"\bb/c\b", "because"), (r"\bbc\b", "because"),
     (r"(?<=[\w.]) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
+    (r"(?<=\d)-(?:hrs?|hours?)\b", "-hour"), (r"(?<=\d)-(?:mins?|minutes?)\b", "-minute"), (r"(?<=\d)-(?:secs?)\b", "-second"),
+    (r"(?<=\d)-(?:yrs?)\b", "-year"), (r"(?<=\d) ?secs?\b", " seconds"), (r"\btil\b", "until"), (r"\blvl\b", "level"),
+    (r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*[-\u2013]\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)([a-z]*)\b",
+     lambda m: f"{m.group(1).capitalize()}\u2013{m.group(2).capitalize()}{m.group(3)}"),
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"(?<=\d)hr\b", " hour"), (r"(?<=\d )hr\b|(?<=\ban )hr\b|(?<=\bper )hr\b", "hour"), (r"\bhr\b", "HR"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
@@ -157,6 +165,8 @@ def tidy(text: str) -> str:
     text = re.sub(r"(?<=\w) (?:thing|things|stuff)\b(?=$|[,;.)])", "", text)  # "the water rates thing"
     text = re.sub(r"\s*\((?:only|just|a bit|a little|kinda|kind of|sort of|not much|not really|barely|maybe|I think|tbh)\b[^()]*\)", "",
                   text, flags=re.I)  # "(only a little)": a hedge for the writer, not the reader
+    text = re.sub(r"\s*\([^()]*\b(?:I think|I guess|I believe|not sure|he said|she said|they said|I reckon)\b[^()]*\)", "", text,
+                  flags=re.I)  # "(he said 3 I think)": the writer's own memory
     text = _capitalise_names(text)
     text = re.sub(r"([,;:])(?:\s*,)+", r"\1", re.sub(r"\s+([,;:])", r"\1", " ".join(text.split())))  # a comma a filler word left
     return text.strip(" .!?;:,-\u2013\u2014\"'")
@@ -213,7 +223,7 @@ _LEAD_IN = re.compile(
     re.I)
 # "talked it for like 5 min", "for a while", "for 20 minutes": how long something was discussed.
 _DURATION = re.compile(r"\s*,?\s*(?:\b(?:we\s+)?(?:talked|spoke|chatted)\b(?:\s+(?:it|about it|that))?\s*)?"
-                       r"\b(?:for|about)\s+(?:a while|a bit|ages|a long time|(?:about |around )?\d+\s*(?:minutes|min|hours|mins))\b.*$",
+                       r"(?<!\bin )\b(?:for|about)\s+(?:a while|a bit|ages|a long time|(?:about |around )?\d+\s*(?:minutes|min|hours|mins))\b.*$",
                        re.I)
 _SUBJECT = r"(?:she|he|they)"
 _ASKED = re.compile(rf"^(?:{_SUBJECT}\s+(?:also\s+)?asked(?:\s+me)?|(?:also\s+)?asked\s+me|(?:{_SUBJECT}\s+)?(?:quizzed|grilled|pressed)\s+me)"
@@ -268,12 +278,14 @@ _PAST_START = re.compile(
     r"precepted|hosted|drove|sold|closed|fixed|installed|wired|rebuilt|redesigned|migrated|balanced|"
     r"shadowed|toured|met|presented|demoed|showed|walked|gave|brought|prepared|cleaned|took|set up|spent|caught|found|"
     r"hired|negotiated|resolved|placed|processed|answered|booked|scheduled|reconciled|audited|cleared|shipped|"
-    r"recruited|onboarded|pitched|published|edited|grew|doubled|tripled|halved|lowered|raised|secured)\b", re.I)
+    r"recruited|onboarded|pitched|published|edited|grew|doubled|tripled|halved|lowered|raised|secured|rode|flew|sailed|swam|"
+    r"dove|dived|climbed|fought|kept|held|sang|played|lived|studied|volunteered)\b", re.I)
 # A strength jotted with its verb and no "I": "speaks Tamil", "carry about 150 files".
 _PRESENT_START = re.compile(
     r"^(?:speak|read|write|know|carry|handle|manage|run|lead|supervise|train|teach|coach|mentor|work|show up|"
     r"keep|love|enjoy|use|hold|own|build|fix|cook|drive|stay|remain|explain|adapt|listen|learn|spot|cope|deal|"
-    r"communicate|prioriti[sz]e|organi[sz]e|multitask|solve|lift)(?:s|es)?\b", re.I)
+    r"communicate|prioriti[sz]e|organi[sz]e|multitask|solve|lift|follow|check|plan|notice|care|take|bring|stick|double-check|"
+    r"stay calm|think)(?:s|es)?\b", re.I)
 _NEGATIVE = re.compile(
     r"\b(?:blank\w*|fumbl\w*|stumbl\w*|mess\w* up|messed|botch\w*|bomb\w*|flubb?\w*|struggl\w*|wrong|mistakes?|"
     r"undersold|understated|downplayed|screw\w* up|choked|froze|awkward|nervous|rambl\w*|terrible|awful|"
@@ -340,8 +352,10 @@ def _possessives(text: str, plural: bool = False) -> str:
     text = re.sub(r"\b(?:her|his)\b(?= (?:own )?(?:[a-z]|[A-Z]{2,}\b))", "your", text)
     text = re.sub(r"\b(?:she|he)\b(?= \w)", "you", text)
     text = re.sub(r"\bhim\b", "you", text)
-    text = re.sub(r"\bthey\b(?= \w)", lambda m: m.group() if re.search(r"\b[a-z]+[^su\W]s\b(?:\s+\w+){0,3}\s*$", text[: m.start()])
-                  else "you", text)  # "my tickets and when they expire": the tickets
+    text = re.sub(r"\bthey\b(?= \w)", lambda m: m.group() if re.search(
+        r"\b(?:[a-z]+[^su\W]s|someone|somebody|anyone|anybody|a person|a (?:customer|client|patient|guest|passenger|member|parent|"
+        r"student|caller|visitor|donor|tenant|resident|driver))\b(?:\s+\w+){0,3}\s*$", text[: m.start()])
+                  else "you", text)  # "my tickets and when they expire": the tickets; "someone upset they can't": that person
     if plural:
         text = re.sub(r"\bthem\b", "you", text)
 
@@ -522,7 +536,9 @@ def _read(source: str, field: str) -> tuple[Read, ...]:
         return (_as_clause_to_add(text),)
     if field == "shared_interests" or _BOTH.match(text) or re.match(r"^we (?:both|all)\b", text, re.I):
         return (_as_interest(text),)
-    return _as_topic(text)
+    # "his 30 years in boxes", "their same-day service": the interviewer's, said to them.
+    return tuple((kind, re.sub(r"^(?:his|her|their)\b(?= \w)", "your", phrase), *rest) if kind == "topic" else (kind, phrase, *rest)
+                 for kind, phrase, *rest in _as_topic(text))
 
 
 # "I bombed the case study", "blanked on the question about budgets": what it was about, without the verdict.
@@ -744,6 +760,10 @@ def _as_degree(text: str) -> Read | None:
 def _strength_read(text: str) -> Read:
     if degree := _as_degree(text):
         return degree
+    languages = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*\+\s*", text) if p.strip()]
+    if len(languages) >= 2 and all(_LANGUAGE.fullmatch(p) or _CAPITALISED.get(p.lower(), "").istitle() and _LANGUAGE_LIKE.search(p)
+                                   for p in languages):
+        return ("strength_clause", "I speak " + ", ".join(languages[:-1]) + " and " + languages[-1], "", "")
     parts = [p.strip() for p in re.split(r"[,;](?!\d{3}\b)\s*(?![^()]*\))", text) if p.strip()]  # not "1,500"
     read = [_strength_part(p) for p in parts]
     read = [r for r in read if r[0] != "unusable"] or read[:1]  # "on call for 3 years, wrote our runbooks"
@@ -777,6 +797,9 @@ _PERSON_NOUN = re.compile(rf"{_PERSON_ENDING}$")
 
 
 def _strength_part(text: str) -> tuple[str, str]:
+    text = re.sub(r"^(.+?)\s*\((current|valid|active|in date|up to date)\)$", r"\2 \1", text, flags=re.I)  # "BLS cert (current)"
+    if re.match(r"^[A-Z]{2,}\b", text) and not re.match(r"^[A-Z]{2,}\s+(?:certified|licensed|trained)\b", text):
+        return ("strength_np", "my " + text if len(text.split()) <= 3 else text)  # "DO measurement", not "do"
     text = re.sub(r"^(.+) in my sleep$", r"a thorough command of \1", text)
     text = re.sub(r" like the back of my hand$", " thoroughly", text)
     text = re.sub(r"^(.+?) (certified|licensed)$", lambda m: f"{m.group(1)} "
@@ -806,6 +829,9 @@ def _strength_part(text: str) -> tuple[str, str]:
         return ("strength_adj", f"{_article(text)} {_lower_first(text)}")  # "strong communicator": "a strong communicator"
     if re.match(r"^I\b", text):
         return ("strength_clause", text)
+    if re.match(r"^(?:quick|fast|good|great|strong|careful|neat|clean|accurate|safe)\s+[a-z]+(?<!ss)s\b", text) and not re.match(
+            r"^\w+\s+(?:at|with|in|on|around|under|and|to|for|about|of)\b", text):
+        return ("strength_np", _lower_first(text))  # "quick changes under 30 seconds": a thing done, not how the candidate is
     if re.match(r"^(?:good|great|strong|skilled|fluent|comfortable|calm|patient|experienced|certified|bilingual|"
                 r"friendly|kind|punctual|careful|thorough|hard-?working|honest|tidy|physically|fit|"
                 r"trilingual|organi[sz]ed|reliable|flexible|detail-oriented|used|familiar|quick|fast|able|happy|"
@@ -825,8 +851,8 @@ def _strength_part(text: str) -> tuple[str, str]:
         return ("unusable", text)
     if re.search(r"\b(?:certified|in progress|generation|\d+\s*wpm)\b|\bconversational\b(?! [A-Z])", text):
         return ("unusable", text)  # "cwb certified all position": no frame says it as written
-    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[a-z][\w -]*\b(?:license|licence|certification|certificate|"
-                r"degree|diploma|ticket|qualification)$", text):
+    if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[A-Za-z][\w -]*\b(?:license|licence|certification|certificate|"
+                r"degree|diploma|ticket|qualification|Licence|License|Certificate|Certification|Ticket)$", text):
         text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 
@@ -840,7 +866,9 @@ _OFFERABLE_HEAD = re.compile(
 _PERSON_HEAD = re.compile(r"^(?:ex[- ]|former |retired )?(?P<who>(?:[\w-]+ ){0,3}(?:police|officer|trainer|instructor|veteran|"
                           r"medic|EMT|paramedic|nurse|coach|teacher|tutor|driver|operator|supervisor|lead|captain|sergeant|"
                           r"marine|soldier|volunteer|firefighter|chef|cook|baker|mechanic|technician|tech|interpreter|"
-                          r"translator|lifeguard|counselor|counsellor|mentor|preceptor|manager|owner))$", re.I)
+                          r"translator|lifeguard|counselor|counsellor|mentor|preceptor|manager|owner|handler|dispatcher|"
+                          r"call taker|porter|carer|caregiver|guard|attendant|steward|stewardess|bartender|waiter|waitress|"
+                          r"server|picker|packer|fitter|rigger|signaller|controller|cleaner|clerk|agent|assistant|labourer))$", re.I)
 
 
 def _offerable(phrase: str) -> str:
@@ -851,6 +879,9 @@ def _offerable(phrase: str) -> str:
         who = match.group("who")
         return f"my experience as {who}" if who.lower().endswith("police") else f"my experience as {_article(who)} {who}"
     head = re.split(r",(?!\d)| with | in | at | for | on | including ", bare)[0]
+    if re.match(r"^[a-z]{3,}ing\b", bare) and not re.match(r"^(?:training|funding|housing|clothing|catering|engineering|"
+                                                              r"nursing|marketing|accounting|building|planning)\b", bare):
+        return f"experience {bare}"  # "dispensing ARV regimens": "experience dispensing ARV regimens"
     if phrase.startswith("my ") or _OFFERABLE_HEAD.search(head) or _LANGUAGE.search(head) or _SPAN.match(bare):
         return phrase
     return f"experience {'in' if ' with ' in phrase else 'with'} {phrase}"
@@ -860,7 +891,12 @@ def _offerable(phrase: str) -> str:
 _SPAN = re.compile(r"^(?:about |over |nearly |almost )?(?:\d+\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                    r"[a-z]+teen|twenty|a few|several)\s+(?:years?|seasons?|summers?|winters?|months?|decades?)\b")
 _LANGUAGE = re.compile(r"\b(?:English|Spanish|French|German|Portuguese|Italian|Mandarin|Cantonese|Japanese|Korean|Arabic|"
-                       r"Hindi|Russian|Polish|Vietnamese|Tagalog|Creole|ASL|Swedish|Yoruba|Somali|Farsi|Greek|Turkish|Dutch)\b")
+                       r"Hindi|Russian|Polish|Vietnamese|Tagalog|Creole|ASL|Swedish|Yoruba|Somali|Farsi|Greek|Turkish|Dutch|"
+                       r"Xhosa|Zulu|Afrikaans|Tongan|Samoan|Bislama|Maori|Māori|Swahili|Tamil|Urdu|Punjabi|Bengali)\b")
+
+
+# A language the list above lacks but _CAPITALISED holds ("Bislama", "Sesotho"): most end so.
+_LANGUAGE_LIKE = re.compile(r"(?:ish|ese|ian|ic|an|i|a|o|u)$")
 
 
 def _years_of(text: str) -> str:
@@ -880,7 +916,8 @@ def _years_of(text: str) -> str:
 
 # "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
 _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
-                            r"\b(?:people|ppl|interviewers|persons?)\s+on\s+the\s+panel\b|"
+                            r"\b(?:people|ppl|interviewers|persons?)\s+on\s+the\s+panel\b|\bon\s+the\s+panel\b|\bof\s+them\b|"
+                            r"\boffered\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|some\s+)?(?:beer|coffee|tea|drink|water|lunch|biscuit|cake)\b|"
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
                             r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
                             r"\b(?:call|calls|zoom|teams|video call|phone call|next round|second round|final round|hr|recruiter|"
@@ -893,6 +930,8 @@ def _as_highlight(text: str) -> Read:
     head, _ = _head_and_asides(text)
     if _first_person(text) or _REMARK.search(head) or _IMPRESSION.match(head) or _THE_INTERVIEW.search(head):
         return ("unusable", text, "", "")
+    if _PAST_START.match(head) or re.match(r"^(?:saw|seen|got|heard|had|was|were)\b", head, re.I):
+        return ("unusable", text, "", "")  # "saw the donor floor": the candidate's day, with no one who did it
     they = re.match(r"^they\b", head, re.I) is not None
     clause = _possessives(_lower_first(head), plural=they)
     if re.match(r"^(?:launching|opening|hiring|moving|switching|building|expanding|renovating|rolling out|piloting|"
@@ -902,8 +941,8 @@ def _as_highlight(text: str) -> Read:
         verb = "were" if re.search(r"\blast\b", clause) else "are"
         return ("highlight", f"there {verb} {clause}", "", "")
     # "the auto-triage model already routes ...": a subject of a word or two, then its verb.
-    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?[a-z]{3,}s|"
-                            r"(?:just|recently) [a-z]{3,}ed)\b", clause)
+    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?"
+                            r"(?![a-z]+(?:ions|ments|ness|ics|ings|ers|ists)\b)[a-z]{3,}s|(?:just|recently) [a-z]{3,}ed)\b (?=\w)", clause)
     if not _has_finite_verb(clause) and not subject_verb:
         return ("unusable", text, "", "")
     if not they and _PAST_CLAUSE.search(clause) and not re.search(r"\b(?:will|next|is|are|opens?|launch\w*|just|recently|"

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..facts import Facts, Interviewer
+from ..facts import IDENTITY_FIELDS, Facts, Interviewer, fact_texts, written_name
 from ..guardrails import load_policy
 from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, find_greeting, lines_of, signoff_offset, tokens
 from ..notes import Note, count_words
 from .base import DraftRequest, ModelReply
-from .fact_reader import Fact, acronyms_capitalised, read_candidate_facts, read_interviewer_facts, salvage_topic
+from .fact_reader import Fact, acronyms_capitalised, read_candidate_facts, read_interviewer_facts, salvage_topic, tidy
 from .frames import FRAMES
 from .tweaks import UnsupportedTweak, parse_tweak
 
@@ -123,7 +123,9 @@ def leave_out_flagged(note: Note, violations: list[Violation]) -> Note:
         end_mark = SENTENCE_END.search(body, found + len(excerpt) - 1)
         line_end = body.find("\n", found + len(excerpt))
         end = min(end_mark.end() if end_mark else len(body), line_end if line_end >= 0 else len(body))
-        body = body[:start] + body[end:].lstrip(" ")
+        before, after = body[:start], body[end:].lstrip(" ")
+        space = " " if before[-1:] not in ("", " ", "\n") and after[:1] not in ("", "\n") else ""
+        body = before + space + after  # "... picking." and "I hope ...": two sentences, one space between
     body = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", body))
     return note if body == note.body else note.model_copy(update={"body": body})
 
@@ -530,8 +532,19 @@ def role_case(role: str) -> str:
     """A job title as titles are written in a letter: "Climbing arborist" and "ward clerk" as "Climbing
     Arborist" and "Ward Clerk"; words with capitals of their own ("LSQ-French", "iOS"), small words
     ("of", "and") and what follows the title ("(day shift)", ", band 2") are left as typed."""
-    head, rest = re.match(r"([^(,;/+\d]*)(.*)", role, re.S).groups()
-    rest = re.sub(r"(?<=\w) \+ (?=\w)", " and ", rest)  # "(nights + weekends)": no jotting in a letter
+    role = " ".join(role.split())
+    # "Ramp Agent, DXB" and "Deckhand (matros), Moss–Horten crossing": the title, then what qualifies it in brackets,
+    # so "the Ramp Agent (DXB) role" reads as one name.
+    parts = re.match(r"^(?P<title>[^(),;]*?)\s*(?:\((?P<inside>[^()]*)\))?\s*(?:[,;]\s*(?P<after>.+))?$", role)
+    if parts and (parts.group("inside") or parts.group("after")) and parts.group("title"):
+        qualifiers = [tidy(q) for q in (parts.group("inside"), parts.group("after")) if q and tidy(q)]
+        return _title_case(parts.group("title")) + (f" ({', '.join(qualifiers)})" if qualifiers else "")
+    return _title_case(role)
+
+
+def _title_case(title: str) -> str:
+    head, rest = re.match(r"([^(,;+\d]*)(.*)", title, re.S).groups()
+    rest = re.sub(r"(?<=\w) \+ (?=\w)", " and ", rest)  # "nights + weekends": no jotting in a letter
     if not any(ch.isupper() for ch in head):
         return proper_case(head.rstrip()) + head[len(head.rstrip()):] + rest
     return _title_words(head) + rest
@@ -555,17 +568,31 @@ def _form_of_address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
     """One form of address for the whole panel, by tone and title.
 
     Warm notes use first names for everyone. Otherwise a person with a title ("Dr.", "Chef")
-    is greeted by title and surname ("Dr. Iyer") in every note; the others of the panel, whose
-    title no rule can guess, by full name in a formal note or a panel with titles ("Linda
-    Haverford"), and by first name in a concise note to an untitled panel.
+    is greeted by title and surname ("Dr. Iyer") in every note; in a formal note or a panel with
+    titles, the others by "Ms." or "Mr." and surname when the candidate's own jottings say "she"
+    or "he" of them, else by full name ("Linda Haverford"), as no rule can guess a title; in a
+    concise note to an untitled panel, by first name.
     """
     if tone == "warm":
         return _first_name(interviewer)
     if _title(interviewer):
         return _titled_name(interviewer)
     if tone == "formal" or any(_title(p) for p in facts.interviewers):
-        return interviewer.plain_name
+        said = _pronoun_title(facts, interviewer)
+        return f"{said} {written_name(interviewer.surname)}" if said and len(interviewer.plain_name.split()) > 1 else interviewer.plain_name
     return interviewer.first_name
+
+
+def _pronoun_title(facts: Facts, interviewer: Interviewer) -> str | None:
+    """"Ms." when the candidate's notes on this interviewer say "she" or "her" and never "he", "Mr." the other way."""
+    seat = _seat(facts, interviewer)
+    said = " ".join(t.text for t in fact_texts(facts) if t.interviewer == seat and t.field not in IDENTITY_FIELDS).lower()
+    she, he = bool(_SHE.search(said)), bool(_HE.search(said))
+    return "Ms." if she and not he else "Mr." if he and not she else None
+
+
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b")
+_HE = re.compile(r"\b(?:he|him|his|himself)\b")
 
 
 # Words that start a name as a form of address, besides the honorifics the facts know ("Chef Antoine Marchal").
@@ -596,7 +623,7 @@ def _first_name(interviewer: Interviewer) -> str:
 def _titled_name(interviewer: Interviewer) -> str:
     """"Dr. Iyer", "Chef Marchal"."""
     title = _title(interviewer)
-    return f"{title} {interviewer.plain_name.split()[-1]}" if title else interviewer.plain_name
+    return f"{title} {written_name(interviewer.surname)}" if title else interviewer.plain_name
 
 
 def _signature(facts: Facts, signoff: str) -> str:
