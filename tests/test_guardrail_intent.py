@@ -874,6 +874,21 @@ def test_a_talk_only_about_pay_leaves_nothing_the_note_must_cite() -> None:
     assert "no_reference" in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
 
 
+@pytest.mark.parametrize("perk", ["relocation up to $15k, 3 mths housing", "insurance, they cover kit but not personal tools"])
+def test_a_talk_only_about_perks_leaves_nothing_the_note_must_cite(perk: str) -> None:
+    general = Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
+        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
+        "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+    facts, person = _facts_with(topics=[perk], shared_interests=[])
+    assert "no_reference" not in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
+    facts, person = _facts_with(topics=[perk, "the paging tree"], shared_interests=[])
+    assert "no_reference" in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
+
+
+def test_a_dollar_figure_after_a_space_is_pay() -> None:
+    assert "compensation" in rules_fired(with_sentence("Could you tell me whether the $5,000 relocation allowance still applies?"))
+
+
 def test_a_topic_is_cited_by_what_it_says_without_its_lead_in_and_filler() -> None:
     facts, person = _facts_with(topics=["chatted about alert fatigue at night, escalation trees lol"], shared_interests=[])
     body = GOOD_BODY.replace("cutting on-call pages by 40% with better alert routing", "alert fatigue at night").replace(

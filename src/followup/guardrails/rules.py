@@ -381,9 +381,13 @@ def no_reference(context: CheckContext, policy: RulePolicy) -> Iterator[Violatio
 def _about_pay(context: CheckContext, text: str) -> bool:
     """Whether ``compensation`` would flag a note saying ``text`` ("pay approx $68k + super"): no topic
     for a thank-you note, so never one it must cite. A talk that was only about pay leaves nothing to
-    cite; a payroll job's topics ("pay runs for 10-month staff") are let through as that rule lets them."""
+    cite; a payroll job's topics ("pay runs for 10-month staff") are let through as that rule lets them.
+    ``compensation`` reads an offer of relocation money only when asked about; as a topic it is pay all the same."""
     pay = context.policy.rule("compensation")
-    if pay is None or not pay.enabled or (phrases := pay.pattern()) is None or not phrases.search(text):
+    if pay is None or not pay.enabled:
+        return False
+    # Its phrases, and the money and perks it flags when asked about: a topic that is one of them is no talk to cite.
+    if not any(found is not None and found.search(text) for found in (pay.pattern(), pay.pattern("money"))):
         return False
     unless = pay.pattern("phrases_unless")
     return unless is None or not unless.search(text)

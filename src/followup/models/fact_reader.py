@@ -91,6 +91,8 @@ _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(
                               r"(?<=mid-)|(?<=next )|(?<=last )|(?<=this )|(?<=of ))(march|may)\b"
                               r"|\b(march|may)(?= \d)")
 # "late nov", "oct 12", "12 sept": a month jotted short, where a date is meant.
+_MONTH_NAMES = {name[:3].lower(): name for name in "January February March April May June July August September October November "
+                "December".split()}
 _SHORT_MONTHS = {"jan": "January", "feb": "February", "apr": "April", "jun": "June", "jul": "July", "aug": "August",
                  "sep": "September", "sept": "September", "oct": "October", "nov": "November", "dec": "December"}
 _DATE_BEFORE = "|".join(rf"(?<=\b{word} )" for word in
@@ -102,8 +104,9 @@ _SHORTHAND = [
     (r"(?<=[\w.]) \+ (?=\w)", " and "), (r"(?<=[a-z]) & (?=[a-z])", " and "), (r"(?<=\w)\+(?=[a-z])", " and "),
     (r"(?<=\d)-(?:hrs?|hours?)\b", "-hour"), (r"(?<=\d)-(?:mins?|minutes?)\b", "-minute"), (r"(?<=\d)-(?:secs?)\b", "-second"),
     (r"(?<=\d)-(?:yrs?)\b", "-year"), (r"(?<=\d) ?secs?\b", " seconds"), (r"\btil\b", "until"), (r"\blvl\b", "level"),
-    (r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s*[-\u2013]\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)([a-z]*)\b",
-     lambda m: f"{m.group(1).capitalize()}\u2013{m.group(2).capitalize()}{m.group(3)}"),
+    (r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\s*[-\u2013]\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b",
+     lambda m: "\u2013".join(_MONTH_NAMES.get(w.lower()[:3], w) if w.lower() in (_MONTH_NAMES.get(w.lower()[:3], "").lower(),
+                                                                                 w.lower()[:3], "sept") else w for w in m.groups())),
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"(?<=\d)hr\b", " hour"), (r"(?<=\d )hr\b|(?<=\ban )hr\b|(?<=\bper )hr\b", "hour"), (r"\bhr\b", "HR"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
