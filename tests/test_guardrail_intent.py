@@ -804,6 +804,12 @@ BATCH_19_INTENTS = [
     ("I know how tiring on-call work is, and I would rather plan for it.", "process_complaint", False),
     ("Cheers for the chat about alert routing.", "slang", False),
     ("The pager program I worked for covered 14 teams.", "pasted_fragment", False),
+    # Batch 20's good notes flagged (scored untuned first): a verb, a figure of speech, what visitors cannot do.
+    ("The alerts are pumped across to the on-call phone after triage.", "slang", False),
+    ("I was so pumped to hear about the routing work.", "slang", True),
+    ("It was good to see the operations floor through your eyes.", "romantic", False),
+    ("Visitors who cannot manage the stairs get a camera feed of the floor.", "employer_criticism", False),
+    ("Managers who cannot organise a rota were the rule at my old company.", "employer_criticism", True),
 ]
 
 
@@ -844,6 +850,10 @@ def test_the_intents_batches_15_to_19_missed(sentence: str, rule: str, fires: bo
     ([], "Since I hold a change approval for production clusters, I could help.", "claimed_credential", True),
     ([], "I was excited when you mentioned the plan to open a second-shift observability lab downtown.", "invented_fact", True),
     (["the paging rota is redone every spring"], "A good rota takes planning over the winter, as the team knows well.", "changed_time", False),
+    (["the routing review is in June", "the team offsite is in September"], "I see how much work lies ahead before the routing review in September.", "changed_time", True),
+    (["the routing review is in June", "the team offsite is in September"], "I hope the team offsite in September goes well.", "changed_time", False),
+    (["pages are acknowledged within two hours"], "Acknowledging pages within an hour is a tight target.", "invented_fact", True),
+    (["pages are acknowledged within two hours"], "Acknowledging pages within two hours is a tight target.", "invented_fact", False),
 ])
 def test_changed_seasons_vague_counts_and_claimed_credentials(clarify: list[str], sentence: str, rule: str, fires: bool) -> None:
     facts, person = _facts_with(clarify=[*DANA.clarify, *clarify])
@@ -855,6 +865,8 @@ def test_changed_seasons_vague_counts_and_claimed_credentials(clarify: list[str]
     ("video", "Thank you for having me at the Northwind office and for showing me round the operations floor.", True),
     ("phone", "It was a pleasure to meet you in person.", True),
     ("video", "I hope to meet you in person one day.", False),
+    ("phone", "It was helpful to see the paging console you showed me.", True),
+    ("video", "It was helpful to see the paging console you showed me on screen.", False),
     ("onsite", "Thank you for showing me round the operations floor.", False),
     ("video", "Thank you for the walk-through of the alert routing.", False),
 ])

@@ -682,21 +682,20 @@ def changed_time(context: CheckContext, policy: ChangedTimeRule) -> Iterator[Vio
         said = {canonical[t.lower] for t in tokens(fact.text) if t.lower in canonical}
         for kind in {k for k, _ in said}:
             timed.append((kind, {word for k, word in said if k == kind}, set(content_stems(fact.text))))
-    every = {word for _, words, _ in timed for word in words}
     for token in said_in_note:
         kind, word = canonical[token.lower]
-        if word in every:
-            continue  # a season the facts give to something else is likely that thing
         start = context.sentence_start("body", token.start)
         sentence = body[start:context.sentence_end("body", start)]
         stems = set(content_stems(sentence))
+        near = set(content_stems(body[max(start, token.start - _NEAR):token.end + _NEAR]))
+        # The fact the sentence retells: the one of this kind it shares most words with, near the season word.
+        overlap, words = max(((len(stems & fact_stems), words) for fact_kind, words, fact_stems in timed
+                              if fact_kind == kind and near & fact_stems), key=lambda found: found[0], default=(0, set()))
         # A sentence that also gives the fact's own season retells it rightly ("winter repairs for every summer").
-        given = {canonical[word][1] for t in tokens(sentence) for word in (t.lower, t.lower.removesuffix("s")) if word in canonical}
-        for fact_kind, words, fact_stems in timed:
-            near = set(content_stems(body[max(start, token.start - _NEAR):token.end + _NEAR]))
-            if fact_kind == kind and not words & given and len(stems & fact_stems) >= policy.shared_words and near & fact_stems:
-                yield _violation(context, policy, token.start, token.end, found=token.text, right=" or ".join(sorted(words)))
-                return
+        given = {canonical[w][1] for t in tokens(sentence) for w in (t.lower, t.lower.removesuffix("s")) if w in canonical}
+        if overlap >= policy.shared_words and word not in words and not words & given:
+            yield _violation(context, policy, token.start, token.end, found=token.text, right=" or ".join(sorted(words)))
+            return
 
 
 _NEAR = 40  # characters either side of a season word where the fact it retells is named
@@ -912,7 +911,10 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
     counted = context.fact_vocabulary.counted
     body = context.note.body
     for match in _NOTE_COUNT.finditer(body) if counted else ():
-        number, unit = number_value(match.group(1)) or match.group(1).replace(",", ""), count_unit(match.group(2))
+        number = number_value(match.group(1)) or match.group(1).replace(",", "")
+        if match.group(1).lower() in ("a", "an"):
+            number = "1"  # "within an hour" where the facts say two hours
+        unit = count_unit(match.group(2))
         given = counted.get(unit) if unit else None
         if given and any(number in numbers for other, numbers in counted.items() if other != unit and (
                 other.endswith(unit) or unit.endswith(other))):
@@ -943,7 +945,7 @@ def _miscounted(context: CheckContext) -> Iterator[tuple[str, int, int]]:
 
 # A number that names rather than counts: "Level 3", "Grade 2", "Part 1".
 _NUMBER_LABEL = re.compile(r"\b(?:level|grade|class|tier|step|phase|stage|part|no\.?|number|version|type|category|band|unit|module|book)\s+$", re.I)
-_NOTE_COUNT = re.compile(rf"(?<![\w.,$])(?<![A-Za-z]-)((?i:{COUNT_NUMBER}))(?:-|\s+)([A-Za-z]{{3,}})\b")
+_NOTE_COUNT = re.compile(rf"(?<![\w.,$])(?<![A-Za-z]-)((?i:{COUNT_NUMBER})|(?<=within )an?)(?:-|\s+)([A-Za-z]{{3,}})\b")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 # A grade named by a number ("Level 2", "Band 5"), keyed by the word before it or, if that is a small word, after it.
 _LEVEL = re.compile(r"\b(level|grade|band|tier|class|stage|step|category|module|part|year|dan|kyu)\s+(\d{1,2})\b", re.I)
