@@ -876,11 +876,16 @@ def test_a_visit_is_invented_when_the_interview_was_a_call(interview_format: str
     assert ("in_person_claim" in {v.rule for v in found}) == fires
 
 
+def _general_note() -> Note:
+    """The good note with nothing specific left in it."""
+    return Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
+    "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
+    "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+
+
 def test_a_talk_only_about_pay_leaves_nothing_the_note_must_cite() -> None:
     facts, person = _facts_with(topics=["salary approx $85k + overtime"], shared_interests=[])
-    general = Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
-        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
-        "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+    general = _general_note()
     assert "no_reference" not in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
     facts, person = _facts_with(topics=["salary approx $85k + overtime", "the paging tree"], shared_interests=[])
     assert "no_reference" in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
@@ -888,9 +893,7 @@ def test_a_talk_only_about_pay_leaves_nothing_the_note_must_cite() -> None:
 
 @pytest.mark.parametrize("perk", ["relocation up to $15k, 3 mths housing", "insurance, they cover kit but not personal tools"])
 def test_a_talk_only_about_perks_leaves_nothing_the_note_must_cite(perk: str) -> None:
-    general = Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
-        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
-        "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+    general = _general_note()
     facts, person = _facts_with(topics=[perk], shared_interests=[])
     assert "no_reference" not in {v.rule for v in check_note(general, facts, person, now=AT_INTERVIEW).violations}
     facts, person = _facts_with(topics=[perk, "the paging tree"], shared_interests=[])
