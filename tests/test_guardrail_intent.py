@@ -879,8 +879,8 @@ def test_a_visit_is_invented_when_the_interview_was_a_call(interview_format: str
 def _general_note() -> Note:
     """The good note with nothing specific left in it."""
     return Note(subject=GOOD_SUBJECT, body=GOOD_BODY.replace(
-    "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
-    "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
+        "I especially enjoyed our conversation about cutting on-call pages by 40% with better alert routing. ", "").replace(
+        "It was a pleasure to discover that we both mentor at a coding club for teens.", ""))
 
 
 def test_a_talk_only_about_pay_leaves_nothing_the_note_must_cite() -> None:

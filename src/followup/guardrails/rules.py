@@ -383,14 +383,16 @@ def _about_pay(context: CheckContext, text: str) -> bool:
     for a thank-you note, so never one it must cite. A talk that was only about pay leaves nothing to
     cite; a payroll job's topics ("pay runs for 10-month staff") are let through as that rule lets them.
     ``compensation`` reads an offer of relocation money only when asked about; as a topic it is pay all the same."""
+    from ..models.fact_reader import about_pay  # the composer's reading: what it leaves out, no rule asks for
+
     pay = context.policy.rule("compensation")
     if pay is None or not pay.enabled:
         return False
-    # Its phrases, and the money and perks it flags when asked about: a topic that is one of them is no talk to cite.
-    if not any(found is not None and found.search(text) for found in (pay.pattern(), pay.pattern("money"))):
-        return False
     unless = pay.pattern("phrases_unless")
-    return unless is None or not unless.search(text)
+    if unless is not None and unless.search(text):
+        return False  # pay as the work itself ("spreading pay for 10-month staff")
+    # Its phrases, the money and perks it flags when asked about, and what the composer leaves out as pay.
+    return about_pay(text) or any(found is not None and found.search(text) for found in (pay.pattern(), pay.pattern("money")))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -93,6 +93,7 @@ _AMBIGUOUS_MONTH = re.compile(r"\b(?:(?<=in )|(?<=by )|(?<=since )|(?<=until )|(
 # "late nov", "oct 12", "12 sept": a month jotted short, where a date is meant.
 _MONTH_NAMES = {name[:3].lower(): name for name in "January February March April May June July August September October November "
                 "December".split()}
+_WEEKDAYS = {day[:3].lower(): day for day in "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()}
 _SHORT_MONTHS = {"jan": "January", "feb": "February", "apr": "April", "jun": "June", "jul": "July", "aug": "August",
                  "sep": "September", "sept": "September", "oct": "October", "nov": "November", "dec": "December"}
 _DATE_BEFORE = "|".join(rf"(?<=\b{word} )" for word in
@@ -107,6 +108,17 @@ _SHORTHAND = [
     (r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\s*[-\u2013]\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b",
      lambda m: "\u2013".join(_MONTH_NAMES.get(w.lower()[:3], w) if w.lower() in (_MONTH_NAMES.get(w.lower()[:3], "").lower(),
                                                                                  w.lower()[:3], "sept") else w for w in m.groups())),
+    (r"(?i:\b(mon|tues?|wed|thu|thurs?|fri|sat|sun)(?=\s*(?:/|,|&|\+|-|and)\s*(?:mon|tues?|wed|thu|thurs?|fri|sat|sun)\b))|"
+     r"(?i:(?:(?<=(?:mon|tue|wed|thu|fri|sat|sun)[/,&+-])|(?<=(?:tues|thur)[/,&+-])|(?<=thurs[/,&+-]))(mon|tues?|wed|thu|thurs?|fri|sat|sun)\b)|"
+     r"(?<=\band )(mon|tues?|wed|thu|thurs?|fri|sat|sun)\b(?=\s*(?:$|[,.;]|for|to|and|at|in|morning|night|evening))|"
+     r"\b(mon|tues?|wed|thu|thurs?|fri)\b(?!-)",
+     lambda m: m.group()[: len(m.group()) - len(m.group().lstrip())] + _WEEKDAYS[next(g for g in m.groups() if g).lower()[:3]]),
+    (r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*-\s*(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+     r"\1 to \2"),
+    (r"\bwknds?\b|\bWKNDS?\b", "weekends"), (r"\basst\b", "assistant"), (r"\bcomps?\b(?= (?:I|we|in|at)\b)", "competition"),
+    (r"\bspecs\b", "specifications"), (r"(?<=\ba )doc\b(?! review)", "doctor"),
+    (r"(?-i:\b(AND|OR|NOT|VERY|REALLY|ALL|ALWAYS|NEVER|BOTH|ONLY)\b)", lambda m: m.group().lower()),
+    (r",?\s*\b(?:in|for) the (?:note|email|e-mail|thank[- ]you(?: note)?)\b(?=\s*(?:,|$|\bor\b|\band\b))", ""),
     (r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bhrs\b", "hours"), (r"(?<=\d)hr\b", " hour"), (r"(?<=\d )hr\b|(?<=\ban )hr\b|(?<=\bper )hr\b", "hour"), (r"\bhr\b", "HR"), (r"\bmins\b", "minutes"),
     (r"(?<=\d )min\b", "minutes"), (r"\bppl\b", "people"), (r"\bmgmt\b", "management"), (r"\bmgr\b", "manager"),
     (r"\bdept\b", "department"), (r"\besp\.?(?=\s)", "especially"), (r"\bapprox\.?(?=\s)", "about"),
@@ -170,6 +182,8 @@ def tidy(text: str) -> str:
                   text, flags=re.I)  # "(only a little)": a hedge for the writer, not the reader
     text = re.sub(r"\s*\([^()]*\b(?:I think|I guess|I believe|not sure|he said|she said|they said|I reckon)\b[^()]*\)", "", text,
                   flags=re.I)  # "(he said 3 I think)": the writer's own memory
+    text = re.sub(r"\s*\([^()]*\b(?:I|me|my|never met|nice|small world|but still|lol|haha|ok|okay|weird|funny|did it|done it|"
+                  r"same|me too)\b[^()]*\)", "", text, flags=re.I)  # "(nice guy)", "(small world)": remarks for the writer
     text = _capitalise_names(text)
     text = re.sub(r"([,;:])(?:\s*,)+", r"\1", re.sub(r"\s+([,;:])", r"\1", " ".join(text.split())))  # a comma a filler word left
     return text.strip(" .!?;:,-\u2013\u2014\"'")
@@ -299,12 +313,18 @@ _NEGATIVE = re.compile(
 _PAY = (r"salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|tuition|reimburs\w*|take-home pay|"
         r"allowances?|discounts?|pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
         r"benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|paid time off|vacation days|relocation|"
-        r"remote|wfh|work from home|hybrid|company car|per hour|an hour|staff meals?|free (?:meals?|lunch|lunches|food|parking|"
-        r"uniforms?|tickets?|entry|passes|membership)|"
+        r"remote(?= (?:work|working|days?|policy|options?|role|first)\b|\s*(?:$|[-,;?]))|fully remote|wfh|work from home|hybrid|company car|per hour|an hour|staff meals?|free (?:meals?|lunch|lunches|food|parking|"
+        r"uniforms?|tickets?|entry|passes|membership|livery)|commission|fuel card|van home|staff housing|housing is|rent is|"
         r"(?:^|\b(?:over|about|discussed|the|pay|hourly|day|daily|shift|overtime|base|night|weekend|contract) )rates?(?! of\b)")
 _UNSURE = r"todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|not sure|idk|maybe"
 _SLANG = r"gonna|wanna|gotta|dope|awesome|stoked|pumped|vibes?|legit|convo|deets|yeah|yep|nope|tho|cuz|super"
 _ABOUT_PAY = re.compile(rf"\b(?:{_PAY})\b|\$|/hr\b", re.I)
+
+
+def about_pay(text: str) -> bool:
+    """Whether a jotted fact is about pay, perks or working arrangements ("commission", "start date jan"):
+    for a later conversation, never for a thank-you note (the composer leaves it out; no rule asks for it)."""
+    return _ABOUT_PAY.search(text) is not None
 _UNFIT = re.compile(rf"\?|\b(?:{_UNSURE}|{_PAY}|{_SLANG})\b|\$|/hr\b", re.I)
 _EVALUATIVE = ("nice|lovely|great|beautiful|bright|clean|organi[sz]ed|small|tiny|big|huge|quiet|quieter|busy|loud|fun|"
                "cool|friendly|welcoming|modern|old|gorgeous|amazing|impressive|rare|stressful|chaotic|cramped|cold|"
@@ -313,6 +333,8 @@ _REMARK = re.compile(r"^(?:really |so |very |super |kind of |pretty )?(?:nice|lo
                      r"fancy|pretty|huge|tiny|cute|friendly|funny|sweet|kind|chill|sharp|smart|warm|welcoming|"
                      r"easygoing|intense|tough|intimidating|awesome|terrifying|scary|quiet|shy|weird|odd|strange)(?![-\w])"
                      r"|^(?:a )?(?:bit|little|tad) (?:weird|odd|strange|awkward|cold|intense|much|off)\b|\bnice (?:guy|lady|woman|man|person)\b"
+                     r"|\b(?:smells?|smelled|smelt|looks?|looked|feels?|felt|seems?|seemed)\s+(?:really |so |very |super )?"
+                     r"(?:amazing|great|nice|lovely|awesome|cool|fun|chaotic|mad|crazy|gorgeous|incredible)\b|\bmad (?:busy|hectic|quiet)\b"
                      rf"|\b(?:is|are|was|were|seemed|felt)\s+(?:really |so |very |"
                      rf"super |way |pretty |quite |much )?(?:{_EVALUATIVE}|a (?:nightmare|mess|maze|zoo))(?![-\w])", re.I)
 _PRAISE = re.compile(r"^(?:the\s+)?(?P<x>.+?)\s+(?:was|were)\s+(?:really |so |very |super )?"
@@ -611,6 +633,9 @@ _HEDGED_FIGURE = re.compile(r"\b(?:I think |I believe |probably )?(?P<verb>it wa
 
 
 def _as_jotted_clarification(text: str, strict: bool) -> tuple[Read, ...] | None:
+    if follow := re.match(r"^(?:I\s+)?(?:need to |should |must |to |want to )?follow[- ]?up (?:on|about|re|with (?:him|her|them) (?:on|about))\s+"
+                          r"(?P<rest>.+)$", text, re.I):
+        return (("unasked", _possessives(_clean_clause(follow.group("rest")), plural=True), "", ""),)
     to_self = _NOTE_TO_SELF.match(text)
     if to_self:  # a note to self is never a topic, wherever it was jotted
         text, strict = to_self.group("rest"), False
@@ -627,7 +652,9 @@ def _as_jotted_clarification(text: str, strict: bool) -> tuple[Read, ...] | None
             return _unusable(text)
         if verb.startswith("ask"):
             return (("unasked", _possessives(rest), "", ""),)
-        if (_CLAUSE_START.match(rest) and not rest.lower().startswith(("it ", "there "))) or _is_clause(rest):
+        noun_phrase = re.match(r"^(?:the|my|our|a|an)\b", rest, re.I) and not re.match(
+            r"^(?:the|my|our|a|an) (?:[\w-]+ ){0,2}(?:is|was|are|were|has|had|will|can)\b", rest, re.I)
+        if not noun_phrase and ((_CLAUSE_START.match(rest) and not rest.lower().startswith(("it ", "there "))) or _is_clause(rest)):
             rest = "that " + rest
         kind = "explain" if verb.startswith(("explain", "describ", "go into", "went into", "walk")) else "missing"
         return ((kind, rest, "", ""),)
@@ -801,6 +828,11 @@ _PERSON_NOUN = re.compile(rf"{_PERSON_ENDING}$")
 
 def _strength_part(text: str) -> tuple[str, str]:
     text = re.sub(r"^(.+?)\s*\((current|valid|active|in date|up to date)\)$", r"\2 \1", text, flags=re.I)  # "BLS cert (current)"
+    text = re.sub(r"^(.+?) (approved|registered)$", lambda m: f"my {m.group(1)} " + ("approval" if m.group(2) == "approved" else "registration"), text)
+    text = re.sub(r"^(.+?) member$", r"my \1 membership", text)  # "NACS member": "my NACS membership"
+    text = re.sub(r"^((?:HGV|LGV|PCV|CDL|CPC)\b.*?)(?: licen[cs]e)?$", r"my \1 licence", text)
+    if text.startswith("my "):
+        return ("strength_np", text)
     if re.match(r"^[A-Z]{2,}\b", text) and not re.match(r"^[A-Z]{2,}\s+(?:certified|licensed|trained)\b", text):
         return ("strength_np", "my " + text if len(text.split()) <= 3 else text)  # "DO measurement", not "do"
     text = re.sub(r"^(.+) in my sleep$", r"a thorough command of \1", text)
@@ -855,7 +887,7 @@ def _strength_part(text: str) -> tuple[str, str]:
     if re.search(r"\b(?:certified|in progress|generation|\d+\s*wpm)\b|\bconversational\b(?! [A-Z])", text):
         return ("unusable", text)  # "cwb certified all position": no frame says it as written
     if re.match(r"^[A-Z]{2,}[\w-]*\b|^[A-Z][a-z]+[A-Z][\w-]*\b|^[A-Za-z][\w -]*\b(?:license|licence|certification|certificate|"
-                r"degree|diploma|ticket|qualification|Licence|License|Certificate|Certification|Ticket)$", text):
+                r"degree|diploma|ticket|qualification|endorsement|rating|Licence|License|Certificate|Certification|Ticket)$", text):
         text = "my " + text  # "PharmD", "dry needling certification": "my PharmD", "my dry needling certification"
     return ("strength_np", _lower_first(text))
 
@@ -920,6 +952,7 @@ def _years_of(text: str) -> str:
 # "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
 _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
                             r"\b(?:people|ppl|interviewers|persons?)\s+on\s+the\s+panel\b|\bon\s+the\s+panel\b|\bof\s+them\b|"
+                            r"\b(?:interview|interviews|start date)\b|"
                             r"\boffered\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|some\s+)?(?:beer|coffee|tea|drink|water|lunch|biscuit|cake)\b|"
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
                             r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"

@@ -567,13 +567,15 @@ def _address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
 def _form_of_address(facts: Facts, interviewer: Interviewer, tone: str) -> str:
     """One form of address for the whole panel, by tone and title.
 
-    Warm notes use first names for everyone. Otherwise a person with a title ("Dr.", "Chef")
+    Warm notes use first names for everyone, unless the candidate wrote someone of the panel with a
+    title ("Ms. Daniela Ferreira", "Dr. Farid Haddad"): then no one is greeted by first name, as
+    below. Otherwise a person with a title ("Dr.", "Chef")
     is greeted by title and surname ("Dr. Iyer") in every note; in a formal note or a panel with
     titles, the others by "Ms." or "Mr." and surname when the candidate's own jottings say "she"
     or "he" of them, else by full name ("Linda Haverford"), as no rule can guess a title; in a
     concise note to an untitled panel, by first name.
     """
-    if tone == "warm":
+    if tone == "warm" and not any(p.honorific for p in facts.interviewers):
         return _first_name(interviewer)
     if _title(interviewer):
         return _titled_name(interviewer)
