@@ -45,6 +45,7 @@ READINGS = [
     ("midwifery endorsement", "strengths", "strength_np", "my midwifery endorsement"),
     ("lithium battery banks and 200 W solar panels at remote sites", "topics", "topic",
      "lithium battery banks and 200 W solar panels at remote sites"),
+    ("the hybrid bus fleet and its battery faults", "topics", "topic", "the hybrid bus fleet and its battery faults"),
     # topics: lead-ins stripped, the interviewer's words said to them
     ("we talked about my experience with CRRT", "topics", "topic", "my experience with CRRT"),
     ("discussed the sepsis bundle audit!!", "topics", "topic", "the sepsis bundle audit"),

@@ -313,7 +313,7 @@ _NEGATIVE = re.compile(
 _PAY = (r"salary|salaries|pay|paycheck|compensation|benefits package|pto|bonus\w*|tuition|reimburs\w*|take-home pay|"
         r"allowances?|discounts?|pension|differential|stipend|wage\w*|insurance|401k|perks?|raise|equity|stock options|"
         r"benefits(?! (?:open enrollment|enrollment|administration|admin)\b)|paid time off|vacation days|relocation|"
-        r"remote(?= (?:work|working|days?|policy|options?|role|first)\b|\s*(?:$|[-,;?]))|fully remote|wfh|work from home|hybrid|company car|per hour|an hour|staff meals?|free (?:meals?|lunch|lunches|food|parking|"
+        r"remote(?= (?:work|working|days?|policy|options?|role|first)\b|\s*(?:$|[-,;?]))|fully remote|wfh|work from home|hybrid(?= (?:working|work|role|schedule|model|arrangement|pattern|policy)\b|\s*(?:$|[-,;?]))|company car|per hour|an hour|staff meals?|free (?:meals?|lunch|lunches|food|parking|"
         r"uniforms?|tickets?|entry|passes|membership|livery)|commission|fuel card|van home|staff housing|housing is|rent is|"
         r"(?:^|\b(?:over|about|discussed|the|pay|hourly|day|daily|shift|overtime|base|night|weekend|contract) )rates?(?! of\b)")
 _UNSURE = r"todo|tbd|ask (?:her|him|them)|remember to|look up|find out|check if|send|not sure|idk|maybe"
