@@ -32,7 +32,7 @@ READINGS = [
     ("BLS certification (current)", "strengths", "strength_np", "my current BLS certification"),
     ("xhosa, afrikaans and English", "strengths", "strength_clause", "I speak Xhosa, Afrikaans and English"),
     # hurried batch 11, as its reader found them
-    ("4am starts mon and tue for market runs", "highlights", "highlight", "4am starts Monday and Tuesday for market runs"),
+    ("market runs on mon and tue", "topics", "topic", "market runs on Monday and Tuesday"),
     ("farmers markets tue/thu/sat + weddings", "topics", "topic", "farmers markets Tuesday/Thursday/Saturday and weddings"),
     ("on call rota 1 in 5 wknds", "topics", "topic", "on call rota 1 in 5 weekends"),
     ("good with nervous brides AND their mums", "strengths", "strength_adj", "good with nervous brides and their mums"),
@@ -46,6 +46,7 @@ READINGS = [
     ("lithium battery banks and 200 W solar panels at remote sites", "topics", "topic",
      "lithium battery banks and 200 W solar panels at remote sites"),
     ("the hybrid bus fleet and its battery faults", "topics", "topic", "the hybrid bus fleet and its battery faults"),
+    ("22 staff across 3 sites", "highlights", "highlight", "there are 22 staff across 3 sites"),
     # topics: lead-ins stripped, the interviewer's words said to them
     ("we talked about my experience with CRRT", "topics", "topic", "my experience with CRRT"),
     ("discussed the sepsis bundle audit!!", "topics", "topic", "the sepsis bundle audit"),
@@ -181,6 +182,8 @@ UNUSABLE = [
     ("3 on the panel", "highlights"), ("4 of them on the panel", "highlights"), ("3 ppl + they offered a beer", "highlights"),
     ("workshop smells amazing lol", "highlights"), ("autumn is mad busy", "highlights"), ("2 part interview", "highlights"),
     ("commission", "topics"), ("free livery for one horse on site", "topics"), ("van home at night, fuel card", "topics"),
+    ("6am start", "highlights"), ("4 on 4 off nights rota", "highlights"), ("4 day week", "highlights"),
+    ("they'll get back by friday", "highlights"), ("about 9k items a month at this branch", "highlights"),
     ("forgot to ask about tuition reimbursement", "clarify"),
     ("parking was a nightmare", "highlights"),
     ("security line took 20 min lol", "highlights"),

@@ -952,7 +952,8 @@ def _years_of(text: str) -> str:
 # "2 ppl", "panel of 3", "45 min": how the interview went, which the interviewer was there for.
 _THE_INTERVIEW = re.compile(r"^(?:about |approx\.? |around )?\d+\s*(?:people|ppl|interviewers|of them|person panel)\s*(?:,|$)|"
                             r"\b(?:people|ppl|interviewers|persons?)\s+on\s+the\s+panel\b|\bon\s+the\s+panel\b|\bof\s+them\b|"
-                            r"\b(?:interview|interviews|start date)\b|"
+                            r"\b(?:interview|interviews|start date)\b|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\brotas?\b|\bday week\b|"
+                            r"\bget back (?:to|by|within|in|on)\b|\bthey(?:'ll| will) (?:decide|let|get|call|email|know)\b|"
                             r"\boffered\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|some\s+)?(?:beer|coffee|tea|drink|water|lunch|biscuit|cake)\b|"
                             r"\b(?:panel|interview|interviewers?)\b.*\b(?:of|with)\s+\d+\b|"
                             r"\b\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|"
@@ -973,11 +974,12 @@ def _as_highlight(text: str) -> Read:
     if re.match(r"^(?:launching|opening|hiring|moving|switching|building|expanding|renovating|rolling out|piloting|"
                 r"adding|bidding|starting|growing|planning|changing|merging|rebuilding)\b", clause):
         return ("highlight", f"you are {clause}", "", "")  # "launching a new line in Q2": the company is
-    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?)\b)", clause):
+    if re.match(r"^(?:about |around |over |nearly |almost )?\d[\d,]*\+? (?!(?:years?|hours?|on|off|in|of|to|day|week|month|minute|min|hr|shift|x)\b)[a-z-]+\b(?! \d)", clause):
         verb = "were" if re.search(r"\blast\b", clause) else "are"
         return ("highlight", f"there {verb} {clause}", "", "")
     # "the auto-triage model already routes ...": a subject of a word or two, then its verb.
-    subject_verb = re.match(r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?"
+    subject_verb = not re.search(r"\d", " ".join(clause.split()[:3])) and re.match(
+                            r"^(?:the |a |an |our |your )?[\w-]+(?: [\w-]+)? (?:(?:already |now |also |still )?"
                             r"(?![a-z]+(?:ions|ments|ness|ics|ings|ers|ists)\b)[a-z]{3,}s|(?:just|recently) [a-z]{3,}ed)\b (?=\w)", clause)
     if not _has_finite_verb(clause) and not subject_verb:
         return ("unusable", text, "", "")
