@@ -34,7 +34,6 @@ HONORIFICS = {"dr", "mr", "ms", "mrs", "miss", "mx", "prof", "professor", "dean"
               "srta", "herr", "frau", "mme", "mlle", "eng", "engr", "atty"}
 
 
-# A nickname written inside a name, in quotes or brackets: 'Richard "Rick" Doyle'.
 # Small words that belong to the surname after them: "van der Merwe", "de la Cruz", "bin Rashid".
 SURNAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "von", "zu",
                      "ten", "ter", "bin", "binti", "bint", "al", "el", "ibn", "mac", "st", "st."}
@@ -43,12 +42,16 @@ SURNAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "das
 def written_name(name: str) -> str:
     """A person's name jotted all in lower case ("dave", "johan van der merwe") as it is written on
     a letter; a name with any capital is left as its owner wrote it."""
-    if any(ch.isupper() for ch in name):
-        return name
-    return " ".join(word if index and word in SURNAME_PARTICLES else word[:1].upper() + word[1:]
-                    for index, word in enumerate(name.split(" ")))
+    return name if any(ch.isupper() for ch in name) else capitalised_words(name, SURNAME_PARTICLES)
 
 
+def capitalised_words(text: str, small: set[str]) -> str:
+    """Each word with a capital first letter, except the ``small`` ones after the first ("of", "van")."""
+    return " ".join(word if index and word in small else word[:1].upper() + word[1:]
+                    for index, word in enumerate(text.split(" ")))
+
+
+# A nickname written inside a name, in quotes or brackets: 'Richard "Rick" Doyle'.
 _NICKNAME = re.compile(r"\s[\"“‘'(]([^\W\d_][\w'’-]*)[\"”’')](?=\s)")
 
 # Every kind of line break, Unicode's own separators and vertical tab included.

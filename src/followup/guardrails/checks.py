@@ -110,6 +110,11 @@ class CheckContext:
         following = bisect.bisect_right(starts, start)
         return starts[following] if following < len(starts) else len(getattr(self.note, field))
 
+    def sentence_at(self, field: str, offset: int) -> tuple[int, str]:
+        """Where the sentence around ``offset`` starts, and its text."""
+        start = self.sentence_start(field, offset)
+        return start, getattr(self.note, field)[start:self.sentence_end(field, start)]
+
     @cached_property
     def _sentence_starts(self) -> dict[str, list[int]]:
         return {field: [0, *(m.end() for m in text.SENTENCE_END.finditer(getattr(self.note, field)))]

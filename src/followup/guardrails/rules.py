@@ -628,8 +628,7 @@ def denied_credential(context: CheckContext, policy: DeniedCredentialRule) -> It
     for match in claims.finditer(body):
         if match.start() >= context.signoff_start:
             break
-        start = context.sentence_start("body", match.start())
-        sentence = body[start:context.sentence_end("body", start)]
+        _, sentence = context.sentence_at("body", match.start())
         if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w])", sentence) for name in names) and (
                 hedges is None or not hedges.search(sentence)):
             yield _violation(context, policy, match.start(), match.end())
@@ -645,8 +644,7 @@ def _claimed_undone(context: CheckContext, policy: DeniedCredentialRule, own: li
     body = context.note.body
     for verb, *objects in done:
         for match in re.finditer(rf"(?<![\w-]){re.escape(verb)}(?![\w-])", body[:context.signoff_start], re.I):
-            start = context.sentence_start("body", match.start())
-            sentence = body[start:context.sentence_end("body", start)]
+            _, sentence = context.sentence_at("body", match.start())
             if any(set(content_stems(o)) & set(content_stems(sentence)) for o in objects) and (
                     hedges is None or not hedges.search(sentence)):
                 yield _violation(context, policy, match.start(), match.end())
@@ -686,8 +684,7 @@ def changed_time(context: CheckContext, policy: ChangedTimeRule) -> Iterator[Vio
             timed.append((kind, {word for k, word in said if k == kind}, set(content_stems(fact.text))))
     for token in said_in_note:
         kind, word = canonical[token.lower]
-        start = context.sentence_start("body", token.start)
-        sentence = body[start:context.sentence_end("body", start)]
+        start, sentence = context.sentence_at("body", token.start)
         stems = set(content_stems(sentence))
         near = set(content_stems(body[max(start, token.start - _NEAR):token.end + _NEAR]))
         # The fact the sentence retells: the one of this kind it shares most words with, near the season word.

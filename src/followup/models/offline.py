@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..facts import IDENTITY_FIELDS, Facts, Interviewer, fact_texts, written_name
+from ..facts import IDENTITY_FIELDS, Facts, Interviewer, capitalised_words, fact_texts, written_name
 from ..guardrails import load_policy
 from ..guardrails.text import SENTENCE_END, Vocabulary, content_stems, find_citation, find_greeting, lines_of, signoff_offset, tokens
 from ..notes import Note, count_words
@@ -521,8 +521,7 @@ def proper_case(name: str) -> str:
     one with any capital is left as its owner wrote it ("deVries", "iHeart")."""
     if any(ch.isupper() for ch in name):
         return name
-    words = acronyms_capitalised(name).split(" ")
-    named = [w if i and w in _MINOR_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    named = capitalised_words(acronyms_capitalised(name), _MINOR_WORDS).split(" ")
     if len(named) > 1 and named[-1].lower() in _LEGAL_FORMS:
         named[-1] = _LEGAL_FORMS[named[-1].lower()]  # "nordsjo subsea as": Nordsjo Subsea AS
     return " ".join(named)
